@@ -1,0 +1,71 @@
+import type { Sink, SinkContext } from '../../engine/api/sink.ts';
+
+/** One event on the live feed (Server-Sent Events `event:` name and JSON `data:`). */
+export interface LiveEvent<T = unknown> {
+  /** Event kind, e.g. `aggregate`; later `prediction`, `anomaly`. */
+  readonly type: string;
+  /** Monotonic sequence number, the SSE `id:` (lets a reconnecting browser resume). */
+  readonly seq: number;
+  readonly data: T;
+}
+
+export type LiveListener = (event: LiveEvent) => void;
+
+/**
+ * The in-process live feed: keeps the most recent events in a bounded ring (so a page that opens
+ * late still draws something) and broadcasts every new one to its listeners (the SSE route).
+ *
+ * @example
+ * const feed = new LiveFeed({ capacity: 2 });
+ * feed.publish('aggregate', { device: 'a' });
+ * feed.recent().length; // 1
+ */
+export class LiveFeed {
+  private readonly capacity: number;
+  private readonly ring: LiveEvent[] = [];
+  private readonly listeners = new Set<LiveListener>();
+  private seq = 0;
+
+  constructor(options: { capacity?: number } = {}) {
+    this.capacity = options.capacity ?? 5_000;
+    if (!(this.capacity > 0)) throw new RangeError('live feed capacity must be > 0');
+  }
+
+  publish<T>(type: string, data: T): LiveEvent<T> {
+    const event: LiveEvent<T> = { type, seq: ++this.seq, data };
+    this.ring.push(event);
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Events still in the ring, oldest first; only those with `seq > afterSeq` and of `type` when given. */
+  recent(options: { type?: string; afterSeq?: number; limit?: number } = {}): LiveEvent[] {
+    const { type, afterSeq = 0, limit = this.capacity } = options;
+    const matching = this.ring.filter((e) => e.seq > afterSeq && (type === undefined || e.type === type));
+    return matching.slice(Math.max(0, matching.length - limit));
+  }
+
+  /** Registers a listener; returns the function that removes it. */
+  subscribe(listener: LiveListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** A sink that publishes every record of a stream as events of `type`. */
+  sink<T>(type: string, name = `live-feed:${type}`): Sink<T> {
+    return {
+      name,
+      open: async (_ctx: SinkContext) => {},
+      write: (record: T) => {
+        this.publish(type, record);
+      },
+      flush: async () => {},
+      close: async () => {},
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The result of the default job: summary statistics of one (device, metric) series over one
+ * event-time window `[start, end)`. Written to InfluxDB measurement `window_agg`, stamped with `start`.
+ */
+export interface WindowAggregate {
+  readonly device: string;
+  readonly metric: string;
+  /** Window label as written to the `window` tag, e.g. `10s`. */
+  readonly window: string;
+  /** Window start, epoch ms (inclusive). */
+  readonly start: number;
+  /** Window end, epoch ms (exclusive). */
+  readonly end: number;
+  readonly count: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** Population standard deviation. */
+  readonly stddev: number;
+}
