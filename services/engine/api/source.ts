@@ -23,5 +23,10 @@ export interface SourceContext<T> {
   collect(record: T): void;
   /** Hands a batch; cheaper than calling `collect` in a loop (one watermark check per batch). */
   collectBatch(records: readonly T[]): void;
+  /**
+   * A bounded source calls this after its last record: event time jumps to the end, every window
+   * fires, and the job finishes once all its sources ended. Unbounded sources never call it.
+   */
+  endOfInput(): void;
   readonly clock: Clock;
 }

@@ -1,0 +1,36 @@
+import type { Clock } from '../time/clock.ts';
+import type { Output } from './output.ts';
+
+/** What the runtime gives an operator when it opens. */
+export interface OperatorContext {
+  readonly clock: Clock;
+  readonly maxParallelism: number;
+}
+
+/** Counters every operator reports (exposed by the API as metrics). */
+export interface OperatorMetrics {
+  readonly name: string;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  /** Last watermark the operator saw; `MIN_WATERMARK` before the first. */
+  readonly watermark: number;
+  /** Records dropped because they were too late for every window they belonged to. */
+  readonly lateRecordsDropped?: number;
+  /** Keys and (key, namespace) values held in state. */
+  readonly stateKeys?: number;
+  readonly stateEntries?: number;
+}
+
+/**
+ * One step of a job: takes records and watermarks, emits to its output. Called synchronously, in
+ * order, by one task; never concurrently.
+ */
+export interface StreamOperator<IN, OUT = unknown> {
+  readonly name: string;
+  open(ctx: OperatorContext, output: Output<OUT>): Promise<void> | void;
+  processElement(value: IN, timestamp: number): void;
+  /** Must forward the watermark downstream once everything it implies was emitted. */
+  processWatermark(watermark: number): void;
+  close(): Promise<void> | void;
+  metrics(): OperatorMetrics;
+}

@@ -1,0 +1,107 @@
+import type { Key } from '../api/functions.ts';
+
+/**
+ * Event-time timers per (key, namespace, time), deduplicated: registering the same timer twice
+ * keeps one. `advanceTo(watermark)` fires every timer with `time <= watermark`, in time order.
+ *
+ * Many keys usually share few timer times (every key's 10 s window ends at the same instant), so
+ * timers are stored by time: a min-heap of distinct times, each with its keys and namespaces.
+ *
+ * @example
+ * const timers = new EventTimeTimers<string>();
+ * timers.register('a', 0, 9_999);
+ * timers.register('a', 0, 9_999); // deduplicated
+ * timers.advanceTo(10_000, (key, ns, time) => console.log(key, ns, time)); // a 0 9999, once
+ */
+export class EventTimeTimers<K extends Key> {
+  private readonly byTime = new Map<number, Map<K, number[]>>();
+  private readonly heap: number[] = [];
+  private count = 0;
+
+  register(key: K, namespace: number, time: number): void {
+    let keys = this.byTime.get(time);
+    if (keys === undefined) {
+      keys = new Map();
+      this.byTime.set(time, keys);
+      this.push(time);
+    }
+    const namespaces = keys.get(key);
+    if (namespaces === undefined) keys.set(key, [namespace]);
+    else if (namespaces.includes(namespace)) return;
+    else namespaces.push(namespace);
+    this.count++;
+  }
+
+  delete(key: K, namespace: number, time: number): void {
+    const keys = this.byTime.get(time);
+    const namespaces = keys?.get(key);
+    if (keys === undefined || namespaces === undefined) return;
+    const at = namespaces.indexOf(namespace);
+    if (at < 0) return;
+    namespaces.splice(at, 1);
+    this.count--;
+    if (namespaces.length === 0) keys.delete(key);
+    if (keys.size === 0) this.byTime.delete(time); // its heap entry is skipped when popped
+  }
+
+  /** Fires, in time order, every timer at or before `watermark`. Timers registered while firing fire too if due. */
+  advanceTo(watermark: number, onTimer: (key: K, namespace: number, time: number) => void): void {
+    while (this.heap.length > 0 && this.heap[0]! <= watermark) {
+      const time = this.pop();
+      const keys = this.byTime.get(time);
+      if (keys === undefined) continue;
+      this.byTime.delete(time);
+      for (const [key, namespaces] of keys) {
+        for (const namespace of namespaces) {
+          this.count--;
+          onTimer(key, namespace, time);
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Every pending timer, for snapshots. */
+  *entries(): IterableIterator<{ key: K; namespace: number; time: number }> {
+    for (const [time, keys] of this.byTime) {
+      for (const [key, namespaces] of keys)
+        for (const namespace of namespaces) yield { key, namespace, time };
+    }
+  }
+
+  private push(time: number): void {
+    const heap = this.heap;
+    heap.push(time);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]! <= time) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = time;
+  }
+
+  private pop(): number {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= heap.length) break;
+        const right = left + 1;
+        const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
+        if (heap[child]! >= last) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

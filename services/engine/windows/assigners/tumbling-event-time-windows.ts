@@ -1,0 +1,56 @@
+import { durationLabel } from '../duration-label.ts';
+import { TimeWindow } from '../time-window.ts';
+import { EventTimeTrigger } from '../triggers/event-time-trigger.ts';
+import type { Trigger } from '../triggers/trigger.ts';
+import type { WindowAssigner } from './window-assigner.ts';
+
+/**
+ * Fixed-size, non-overlapping event-time windows: `[k·size + offset, (k+1)·size + offset)`.
+ *
+ * @example
+ * const windows = TumblingEventTimeWindows.of(10_000);
+ * windows.assignWindows(record, 12_345); // [TimeWindow [10000, 20000)]
+ * TumblingEventTimeWindows.of(3_600_000, -1_800_000); // hourly windows starting at half past
+ */
+export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> {
+  readonly label: string;
+  /** The last window handed out, reused while records fall into it (no allocation per record). */
+  private last: [TimeWindow] = [new TimeWindow(Number.NaN, Number.NaN)];
+
+  private constructor(
+    readonly size: number,
+    readonly offset: number,
+  ) {
+    if (!(Number.isInteger(size) && size > 0))
+      throw new RangeError(`window size must be a positive integer of ms, got ${size}`);
+    if (!(Number.isInteger(offset) && Math.abs(offset) < size)) {
+      throw new RangeError(
+        `window offset must be an integer with |offset| < size (${size} ms), got ${offset}`,
+      );
+    }
+    this.label = durationLabel(size);
+  }
+
+  static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
+    return new TumblingEventTimeWindows<T>(size, offset);
+  }
+
+  assignWindows(_element: T, timestamp: number): readonly TimeWindow[] {
+    if (!Number.isFinite(timestamp)) {
+      throw new Error(
+        'record has no event time: give the source a WatermarkStrategy with a timestamp assigner before event-time windows',
+      );
+    }
+    const start = TimeWindow.startFor(timestamp, this.offset, this.size);
+    if (this.last[0].start !== start) this.last = [new TimeWindow(start, start + this.size)];
+    return this.last;
+  }
+
+  defaultTrigger(): Trigger<T> {
+    return EventTimeTrigger.create<T>();
+  }
+
+  isEventTime(): boolean {
+    return true;
+  }
+}

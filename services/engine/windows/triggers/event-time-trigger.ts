@@ -1,0 +1,28 @@
+import type { TimeWindow } from '../time-window.ts';
+import { type Trigger, type TriggerContext, TriggerResult } from './trigger.ts';
+
+/**
+ * Fires a window once the watermark passes its end (`maxTimestamp()`), and fires again at once
+ * for every late record that is still within the allowed lateness (Flink's `EventTimeTrigger`).
+ */
+export class EventTimeTrigger<T> implements Trigger<T> {
+  private static readonly instance = new EventTimeTrigger<never>();
+
+  static create<T>(): Trigger<T> {
+    return EventTimeTrigger.instance as Trigger<T>;
+  }
+
+  onElement(_element: T, _timestamp: number, window: TimeWindow, ctx: TriggerContext): TriggerResult {
+    if (window.maxTimestamp() <= ctx.currentWatermark) return TriggerResult.FIRE;
+    ctx.registerEventTimeTimer(window.maxTimestamp());
+    return TriggerResult.CONTINUE;
+  }
+
+  onEventTime(time: number, window: TimeWindow): TriggerResult {
+    return time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+  }
+
+  clear(window: TimeWindow, ctx: TriggerContext): void {
+    ctx.deleteEventTimeTimer(window.maxTimestamp());
+  }
+}
