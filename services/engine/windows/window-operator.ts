@@ -26,6 +26,11 @@ export interface WindowOperatorConfig<IN, K extends Key, ACC, R, OUT> {
 interface WindowContents<ACC> {
   readonly window: TimeWindow;
   accumulator: ACC;
+  /**
+   * The event-time timer last registered for this window and not fired or deleted since (NaN if
+   * none). Triggers re-register the same timer on every record; this makes the repeat free.
+   */
+  registeredTimer: number;
 }
 
 const CONTENTS = 'window-contents';
@@ -44,7 +49,8 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends BaseOperator
   // not checkpointed
   private backend!: HeapKeyedStateBackend<K>;
   private contentsSlot = 0;
-  private currentWindow!: TimeWindow;
+  private currentContents!: WindowContents<ACC>;
+  private readonly eventTime: boolean;
   private readonly triggerContext: TriggerContext;
   private lateRecordsDropped = 0;
 
@@ -57,16 +63,22 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends BaseOperator
       throw new RangeError(`allowed lateness must be >= 0 ms, got ${config.allowedLatenessMs}`);
     }
     this.config = config;
+    this.eventTime = config.assigner.isEventTime();
     const operator = this;
     this.triggerContext = {
       get currentWatermark() {
         return operator.watermark;
       },
       registerEventTimeTimer(time) {
-        operator.timers.register(operator.backend.currentKey, operator.currentWindow.start, time);
+        const contents = operator.currentContents;
+        if (contents.registeredTimer === time) return;
+        contents.registeredTimer = time;
+        operator.timers.register(operator.backend.currentKey, contents.window.start, time);
       },
       deleteEventTimeTimer(time) {
-        operator.timers.delete(operator.backend.currentKey, operator.currentWindow.start, time);
+        const contents = operator.currentContents;
+        if (contents.registeredTimer === time) contents.registeredTimer = Number.NaN;
+        operator.timers.delete(operator.backend.currentKey, contents.window.start, time);
       },
     };
   }
@@ -90,12 +102,13 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends BaseOperator
       accepted = true;
       let contents = backend.get<WindowContents<ACC>>(this.contentsSlot, window.start);
       if (contents === undefined) {
-        contents = { window, accumulator: aggregate.createAccumulator() };
+        contents = { window, accumulator: aggregate.createAccumulator(), registeredTimer: Number.NaN };
         backend.put(this.contentsSlot, window.start, contents);
-        this.timers.register(backend.currentKey, window.start, this.cleanupTime(window));
+        this.currentContents = contents;
+        this.triggerContext.registerEventTimeTimer(this.cleanupTime(window));
       }
       contents.accumulator = aggregate.add(value, contents.accumulator);
-      this.currentWindow = contents.window;
+      this.currentContents = contents;
       const result = trigger.onElement(value, timestamp, contents.window, this.triggerContext);
       if (shouldFire(result)) this.emitWindow(contents);
       if (shouldPurge(result)) backend.remove(this.contentsSlot, window.start);
@@ -125,7 +138,8 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends BaseOperator
     const contents = backend.get<WindowContents<ACC>>(this.contentsSlot, namespace);
     if (contents === undefined) return;
     const window = contents.window;
-    this.currentWindow = window;
+    this.currentContents = contents;
+    if (contents.registeredTimer === time) contents.registeredTimer = Number.NaN; // it just fired
     const result = this.config.trigger.onEventTime(time, window, this.triggerContext);
     if (shouldFire(result)) this.emitWindow(contents);
     if (time === this.cleanupTime(window)) {
@@ -146,7 +160,7 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends BaseOperator
   }
 
   private isLate(window: TimeWindow): boolean {
-    return this.config.assigner.isEventTime() && this.cleanupTime(window) <= this.watermark;
+    return this.eventTime && this.cleanupTime(window) <= this.watermark;
   }
 
   private cleanupTime(window: TimeWindow): number {

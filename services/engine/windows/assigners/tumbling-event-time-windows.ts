@@ -14,8 +14,12 @@ import type { WindowAssigner } from './window-assigner.ts';
  */
 export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> {
   readonly label: string;
-  /** The last window handed out, reused while records fall into it (no allocation per record). */
+  /**
+   * The last two windows handed out, reused while records fall into them: out-of-order streams
+   * alternate between the current and the previous window, and neither should allocate per record.
+   */
   private last: [TimeWindow] = [new TimeWindow(Number.NaN, Number.NaN)];
+  private previous: [TimeWindow] = [new TimeWindow(Number.NaN, Number.NaN)];
 
   private constructor(
     readonly size: number,
@@ -42,7 +46,10 @@ export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> 
       );
     }
     const start = TimeWindow.startFor(timestamp, this.offset, this.size);
-    if (this.last[0].start !== start) this.last = [new TimeWindow(start, start + this.size)];
+    if (this.last[0].start === start) return this.last;
+    const swap = this.previous;
+    this.previous = this.last;
+    this.last = swap[0].start === start ? swap : [new TimeWindow(start, start + this.size)];
     return this.last;
   }
 

@@ -1,0 +1,58 @@
+import type { BenchReading } from '../data/synthetic-readings.ts';
+
+interface Acc {
+  start: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * The baseline: what a careful programmer writes by hand for keyed tumbling windows over
+ * out-of-order data: a `Map` from key to its open windows' accumulators, a watermark, and a sweep
+ * that emits closed windows. No framework, no state abstraction, no checkpointable layout.
+ * Returns the number of windows emitted.
+ */
+export function handWrittenTumbling(
+  readings: readonly BenchReading[],
+  sizeMs: number,
+  boundMs: number,
+): number {
+  const open = new Map<string, Acc[]>();
+  let maxTs = Number.NEGATIVE_INFINITY;
+  let emitted = 0;
+  const sweep = (watermark: number) => {
+    for (const accs of open.values()) {
+      for (let i = accs.length - 1; i >= 0; i--) {
+        if (accs[i]!.start + sizeMs - 1 <= watermark) {
+          emitted++;
+          accs.splice(i, 1);
+        }
+      }
+    }
+  };
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
+    const start = r.ts - (r.ts % sizeMs);
+    let accs = open.get(r.key);
+    if (accs === undefined) {
+      accs = [];
+      open.set(r.key, accs);
+    }
+    let acc: Acc | undefined;
+    for (let j = 0; j < accs.length; j++) if (accs[j]!.start === start) acc = accs[j];
+    if (acc === undefined) {
+      acc = { start, count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+      accs.push(acc);
+    }
+    acc.count++;
+    acc.sum += r.value;
+    if (r.value < acc.min) acc.min = r.value;
+    if (r.value > acc.max) acc.max = r.value;
+    if (r.ts > maxTs) maxTs = r.ts;
+    if ((i & 1023) === 1023) sweep(maxTs - boundMs - 1);
+  }
+  sweep(Number.MAX_SAFE_INTEGER);
+  return emitted;
+}
