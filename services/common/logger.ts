@@ -3,12 +3,14 @@ import { type Logger, pino } from 'pino';
 export type { Logger };
 
 /**
- * The process logger. JSON lines by default (for log shippers); `EDDY_LOG_FORMAT=pretty` for humans.
- * Level from `EDDY_LOG_LEVEL` (default `info`). Libraries take a logger as a parameter instead.
+ * The process logger: readable lines on a terminal, JSON lines otherwise (for log shippers);
+ * `EDDY_LOG_FORMAT=json|pretty` forces one. Level from `EDDY_LOG_LEVEL` (default `info`).
+ * Libraries take a logger as a parameter instead of creating one.
  */
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
   const level = options.level ?? process.env.EDDY_LOG_LEVEL ?? 'info';
-  const pretty = options.pretty ?? process.env.EDDY_LOG_FORMAT === 'pretty';
+  const format = process.env.EDDY_LOG_FORMAT;
+  const pretty = options.pretty ?? (format === 'pretty' || (format !== 'json' && process.stdout.isTTY === true));
   return pino({
     level,
     base: undefined,
