@@ -1,0 +1,59 @@
+import { FieldType, type ISchemaOptions } from 'influx';
+
+/**
+ * Eddy's InfluxDB 1.x schema: one entry per measurement, naming its tags and typing its fields.
+ * Writers, queries (API, dashboards) and tests take names from here instead of repeating strings.
+ *
+ * Every measurement is stamped in milliseconds ({@link WRITE_PRECISION}) with a time taken from the
+ * record, never from the wall clock: a point is identified by measurement + tags + time, so writing
+ * the same result again overwrites it (replays after a restart are idempotent).
+ *
+ * Measurement and tag/field names must stay plain identifiers: the `influx` client escapes tag and
+ * field values, but writes measurement names as they are.
+ *
+ * @example
+ * WINDOW_AGG.measurement;          // 'window_agg'
+ * WINDOW_AGG.fields.count;         // 'count', an integer field
+ * eddyInfluxSchemas('plant');      // what createInfluxClient registers for database `plant`
+ */
+export const WINDOW_AGG = {
+  measurement: 'window_agg',
+  tags: { device: 'device', metric: 'metric', window: 'window' },
+  fields: { count: 'count', mean: 'mean', min: 'min', max: 'max', stddev: 'stddev' },
+  fieldTypes: {
+    count: FieldType.INTEGER,
+    mean: FieldType.FLOAT,
+    min: FieldType.FLOAT,
+    max: FieldType.FLOAT,
+    stddev: FieldType.FLOAT,
+  },
+} as const;
+
+/** The precision every Eddy point is written with: epoch milliseconds. */
+export const WRITE_PRECISION = 'ms';
+
+/** One measurement of the schema, in the shape used above. */
+export interface MeasurementSchema {
+  readonly measurement: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly fieldTypes: Readonly<Record<string, FieldType>>;
+}
+
+/** Every measurement Eddy writes. New ones (predictions, anomalies, model and engine metrics) go here. */
+export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [WINDOW_AGG];
+
+/**
+ * The schema in the `influx` client's form, for `database`. The client needs it to write integer
+ * fields as integers (`count=3i`) and refuses points with tags or fields the schema does not name.
+ */
+export function eddyInfluxSchemas(database: string): ISchemaOptions[] {
+  return EDDY_MEASUREMENTS.map((m) => ({
+    database,
+    measurement: m.measurement,
+    tags: Object.values(m.tags),
+    fields: Object.fromEntries(
+      Object.entries(m.fieldTypes).map(([key, type]) => [m.fields[key] ?? key, type]),
+    ),
+  }));
+}
