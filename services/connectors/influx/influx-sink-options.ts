@@ -71,6 +71,8 @@ export interface InfluxSinkStats {
   readonly batchesInFlight: number;
   /** Points accepted while more than `maxBufferedPoints` were buffered. */
   readonly pointsOverLimit: number;
+  /** Whether the last contact with InfluxDB (open, or a batch) succeeded. */
+  readonly reachable: boolean;
   readonly lastError?: string;
 }
 

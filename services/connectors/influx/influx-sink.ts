@@ -83,6 +83,8 @@ export class InfluxSink<T> implements Sink<T> {
   private cancelFlushTimer: Cancel | undefined;
   private pointsOverLimit = 0;
   private lastError: string | undefined;
+  /** Whether the last contact with InfluxDB (open, or a batch) succeeded. */
+  private reachable = false;
 
   constructor(private readonly options: InfluxSinkOptions<T>) {
     this.name = options.name ?? 'influx';
@@ -122,6 +124,7 @@ export class InfluxSink<T> implements Sink<T> {
     });
     if (this.state !== 'opening') throw new Error(`${this.name}: closed while waiting for ${this.endpoint}`);
     this.state = 'open';
+    this.reachable = true;
     if (this.pointsBuffered > 0) this.armFlushTimer();
     for (const lane of this.lanes) lane.dispatch();
   }
@@ -167,6 +170,7 @@ export class InfluxSink<T> implements Sink<T> {
       pointsBuffered: this.pointsBuffered,
       batchesInFlight: this.lanes.filter((lane) => lane.busy).length,
       pointsOverLimit: this.pointsOverLimit,
+      reachable: this.reachable,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -205,6 +209,7 @@ export class InfluxSink<T> implements Sink<T> {
         this.needsDatabase ? this.recreateDatabaseThenWrite(batch) : this.startWrite(batch),
       failed: (failure) => {
         this.lastError = describeWriteFailure(failure);
+        if (failure.kind !== 'permanent') this.reachable = false;
         if (failure.kind === 'missing-database') this.needsDatabase = true;
       },
       settled: () => this.onSettled(),
@@ -213,7 +218,9 @@ export class InfluxSink<T> implements Sink<T> {
 
   private startWrite(batch: IPoint[]): Promise<void> {
     try {
-      return this.writeBatch(batch);
+      return this.writeBatch(batch).then(() => {
+        this.reachable = true;
+      });
     } catch (error) {
       return Promise.reject(new PointsRefusedError(error));
     }

@@ -1,0 +1,245 @@
+import { isUtf8 } from 'node:buffer';
+import { METRIC_NAME_PATTERN, type Reading } from '../../domain/reading.ts';
+import { explainIsoTimestamp, parseIsoTimestamp } from './iso-timestamp.ts';
+
+/** Largest payload accepted by default: 256 KiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+/** Most records accepted in one JSON array by default. */
+export const DEFAULT_MAX_RECORDS = 10_000;
+
+/** Largest |ts| a JavaScript Date can represent (±100,000,000 days around 1970). */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Stable machine codes for every way a telemetry payload can be refused. */
+export type DecodeErrorCode =
+  | 'too_large'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'invalid_shape'
+  | 'too_many_records'
+  | 'missing_ts'
+  | 'invalid_ts'
+  | 'ts_out_of_range'
+  | 'invalid_metric_name'
+  | 'invalid_value'
+  | 'no_metrics';
+
+/** Every {@link DecodeErrorCode}, e.g. to pre-register one counter per code. */
+export const DECODE_ERROR_CODES: readonly DecodeErrorCode[] = [
+  'too_large',
+  'invalid_utf8',
+  'invalid_json',
+  'invalid_shape',
+  'too_many_records',
+  'missing_ts',
+  'invalid_ts',
+  'ts_out_of_range',
+  'invalid_metric_name',
+  'invalid_value',
+  'no_metrics',
+];
+
+/** Limits of {@link decodeTelemetry}; all optional. */
+export interface DecodeTelemetryOptions {
+  /** Payload size limit in bytes (default {@link DEFAULT_MAX_PAYLOAD_BYTES}). */
+  readonly maxBytes?: number;
+  /** Record limit for a JSON array (default {@link DEFAULT_MAX_RECORDS}). */
+  readonly maxRecords?: number;
+  /** Processing time (from the job's Clock); required when a bound below is set. */
+  readonly now?: number;
+  /** Refuse records whose `ts` is more than this many ms after `now`. */
+  readonly maxFutureMs?: number;
+  /** Refuse records whose `ts` is more than this many ms before `now`. */
+  readonly maxPastMs?: number;
+}
+
+/** The readings of an accepted message, in record order then field order. */
+export interface DecodeSuccess {
+  readonly ok: true;
+  readonly readings: Reading[];
+}
+
+/** Why a message was refused: a stable `code` for counters, a `reason` for people. */
+export interface DecodeFailure {
+  readonly ok: false;
+  readonly code: DecodeErrorCode;
+  /** Short, human-readable, names the record and field at fault. */
+  readonly reason: string;
+}
+
+export type DecodeResult = DecodeSuccess | DecodeFailure;
+
+/**
+ * Decodes one telemetry message into readings, one per numeric field. The whole message is
+ * refused (nothing emitted) if any record in it is invalid. Never throws on any payload.
+ *
+ * @example
+ * decodeTelemetry('boiler-1', Buffer.from('{"ts":1700000000000,"temperature":21.5}'));
+ * // { ok: true, readings: [{ device: 'boiler-1', metric: 'temperature', ts: 1700000000000, value: 21.5 }] }
+ * decodeTelemetry('boiler-1', Buffer.from('{"ts":1700000000000,"temperature":"hot"}'));
+ * // { ok: false, code: 'invalid_value', reason: 'field "temperature": expected a finite number, got string' }
+ */
+export function decodeTelemetry(
+  deviceId: string,
+  payload: Buffer,
+  options: DecodeTelemetryOptions = {},
+): DecodeResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  if (payload.length > maxBytes) {
+    return fail('too_large', `payload is ${payload.length} bytes, the limit is ${maxBytes}`);
+  }
+  if (payload.length === 0) return fail('invalid_json', 'payload is empty: expected a JSON object or array');
+  if (!isUtf8(payload)) return fail('invalid_utf8', 'payload is not valid UTF-8 text');
+
+  let parsed: unknown;
+  try {
+    const text = payload.toString('utf8');
+    // A leading byte-order mark (some Windows tools write one) is not JSON, but harmless: skip it.
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    return fail('invalid_json', `payload is not valid JSON (${clip((error as Error).message, 100)})`);
+  }
+
+  const readings: Reading[] = [];
+  if (Array.isArray(parsed)) {
+    const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    if (parsed.length === 0)
+      return fail('invalid_shape', 'payload is an empty array: send at least one record');
+    if (parsed.length > maxRecords) {
+      return fail('too_many_records', `payload holds ${parsed.length} records, the limit is ${maxRecords}`);
+    }
+    for (let i = 0; i < parsed.length; i++) {
+      const failure = decodeRecord(deviceId, parsed[i], i, options, readings);
+      if (failure !== undefined) return failure;
+    }
+  } else {
+    const failure = decodeRecord(deviceId, parsed, -1, options, readings);
+    if (failure !== undefined) return failure;
+  }
+  return { ok: true, readings };
+}
+
+/** Pushes the readings of one record into `out`, or returns why the record is invalid. */
+function decodeRecord(
+  deviceId: string,
+  record: unknown,
+  index: number,
+  options: DecodeTelemetryOptions,
+  out: Reading[],
+): DecodeFailure | undefined {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return index < 0
+      ? fail('invalid_shape', `payload is ${article(record)}: expected a JSON object or an array of objects`)
+      : fail('invalid_shape', `record ${index}: expected an object, got ${describe(record)}`);
+  }
+  const fields = record as Record<string, unknown>;
+  const ts = fields.ts;
+  let tsMs: number;
+  if (typeof ts === 'number') {
+    if (!Number.isInteger(ts)) {
+      return failAt(index, 'invalid_ts', `field "ts": expected integer epoch milliseconds, got ${ts}`);
+    }
+    if (Math.abs(ts) > MAX_EPOCH_MS) {
+      return failAt(index, 'invalid_ts', `field "ts": ${ts} is beyond the range of dates (±8.64e15 ms)`);
+    }
+    tsMs = ts;
+  } else if (typeof ts === 'string') {
+    tsMs = parseIsoTimestamp(ts);
+    if (Number.isNaN(tsMs)) {
+      return failAt(index, 'invalid_ts', `field "ts": ${quote(ts)} ${explainIsoTimestamp(ts)}`);
+    }
+  } else if (ts === undefined) {
+    return failAt(index, 'missing_ts', 'missing field "ts" (epoch milliseconds or an ISO-8601 string)');
+  } else {
+    return failAt(
+      index,
+      'invalid_ts',
+      `field "ts": expected epoch milliseconds or an ISO-8601 string, got ${describe(ts)}`,
+    );
+  }
+  if (options.maxFutureMs !== undefined || options.maxPastMs !== undefined) {
+    const failure = checkBounds(tsMs, index, options);
+    if (failure !== undefined) return failure;
+  }
+
+  const before = out.length;
+  for (const name in fields) {
+    if (name === 'ts') continue;
+    if (!METRIC_NAME_PATTERN.test(name)) {
+      return failAt(
+        index,
+        'invalid_metric_name',
+        `field ${quote(name)}: not a valid metric name (1-64 letters, digits, '_', '.' or '-', starting with a letter or '_')`,
+      );
+    }
+    const value = fields[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return failAt(
+        index,
+        'invalid_value',
+        `field ${quote(name)}: expected a finite number, got ${describe(value)}`,
+      );
+    }
+    out.push({ device: deviceId, metric: name, ts: tsMs, value });
+  }
+  if (out.length === before) {
+    return failAt(index, 'no_metrics', 'no metrics: add at least one numeric field besides "ts"');
+  }
+  return undefined;
+}
+
+function checkBounds(ts: number, index: number, options: DecodeTelemetryOptions): DecodeFailure | undefined {
+  const now = options.now;
+  if (now === undefined) {
+    throw new TypeError(
+      'decodeTelemetry: maxFutureMs / maxPastMs need `now` (processing time) in the options',
+    );
+  }
+  const { maxFutureMs, maxPastMs } = options;
+  if (maxFutureMs !== undefined && ts - now > maxFutureMs) {
+    return failAt(
+      index,
+      'ts_out_of_range',
+      `field "ts": ${new Date(ts).toISOString()} is ${ts - now} ms ahead of processing time, the limit is ${maxFutureMs} ms`,
+    );
+  }
+  if (maxPastMs !== undefined && now - ts > maxPastMs) {
+    const hint = ts > 0 && ts < 1e11 ? ' (epoch seconds instead of milliseconds?)' : '';
+    return failAt(
+      index,
+      'ts_out_of_range',
+      `field "ts": ${new Date(ts).toISOString()} is ${now - ts} ms behind processing time, the limit is ${maxPastMs} ms${hint}`,
+    );
+  }
+  return undefined;
+}
+
+function fail(code: DecodeErrorCode, reason: string): DecodeFailure {
+  return { ok: false, code, reason };
+}
+
+function failAt(index: number, code: DecodeErrorCode, reason: string): DecodeFailure {
+  return { ok: false, code, reason: index < 0 ? reason : `record ${index}: ${reason}` };
+}
+
+/** The JSON type of a value as a reader would name it: `string`, `null`, `array`, `Infinity`… */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isFinite(value) ? 'number' : String(value);
+  return typeof value;
+}
+
+function article(value: unknown): string {
+  const kind = describe(value);
+  if (kind === 'null') return 'null';
+  return (kind === 'object' ? 'an ' : 'a ') + kind;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(clip(text, 64));
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
