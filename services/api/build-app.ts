@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type Logger, silentLogger } from '../common/logger.ts';
+import type { LiveFeed } from '../connectors/live/live-feed.ts';
+import type { Clock } from '../engine/time/clock.ts';
+import { handleError, handleNotFound } from './errors.ts';
+import type { HealthReport } from './health-report.ts';
+import { aggregatesRoutes } from './routes/aggregates.ts';
+import { dashboardsRoutes } from './routes/dashboards.ts';
+import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/live.ts';
+import { strictValidatorCompiler } from './strict-validator-compiler.ts';
+
+/** Where `npm run build:dashboards` writes the dashboard assets (independent of the working directory). */
+export const DEFAULT_DASHBOARDS_DIR = fileURLToPath(new URL('../../dashboards/dist', import.meta.url));
+
+/** Everything the API needs from the running system. */
+export interface AppDeps {
+  /** Source of `/api/live` and `/api/aggregates/recent`. */
+  readonly liveFeed: LiveFeed;
+  /** The runtime's current health, read on every `GET /api/health`. */
+  readonly health: () => HealthReport;
+  /** Default: a silent logger. */
+  readonly logger?: Logger;
+  /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
+  readonly dashboardsDir?: string;
+  /** Drives the SSE heartbeat. Default the system clock. */
+  readonly clock?: Clock;
+  /** SSE tuning: heartbeat period (default 15 s) and per-client buffer bound (default 4 MiB). */
+  readonly live?: { readonly heartbeatMs?: number; readonly maxBufferedBytes?: number };
+  /**
+   * How long `app.close()` waits for open connections before cutting them (default 2 s). Browsers open
+   * speculative connections that never carry a request; Node would otherwise wait for them to time out.
+   */
+  readonly shutdownGraceMs?: number;
+}
+
+/**
+ * Builds the Fastify app (routes, schema validation, error format, static dashboards) without
+ * listening: tests call `app.inject()`, `services/api/server.ts` calls `listen()`.
+ *
+ * @example
+ * const app = await buildApp({ liveFeed: new LiveFeed(), health: () => runtime.health() });
+ * const res = await app.inject({ method: 'GET', url: '/api/health' });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (deps.logger ?? silentLogger) as FastifyBaseLogger,
+    // The dashboard polls /api/health every few seconds: keep those out of the log.
+    logController: new LogController({
+      disableRequestLogging: (request) => request.url === '/api/health',
+    }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(strictValidatorCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  const shutdownGraceMs = deps.shutdownGraceMs ?? 2_000;
+  app.addHook('preClose', async () => {
+    const force = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs);
+    force.unref();
+    app.server.once('close', () => clearTimeout(force));
+  });
+
+  await app.register(healthRoutes, { health: deps.health });
+  await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
+  await app.register(liveRoutes, {
+    liveFeed: deps.liveFeed,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.live?.heartbeatMs !== undefined ? { heartbeatMs: deps.live.heartbeatMs } : {}),
+    ...(deps.live?.maxBufferedBytes !== undefined ? { maxBufferedBytes: deps.live.maxBufferedBytes } : {}),
+  });
+  await app.register(dashboardsRoutes, { dir: resolve(deps.dashboardsDir ?? DEFAULT_DASHBOARDS_DIR) });
+  return app;
+}

@@ -1,0 +1,136 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The API's error catalog: every error a client can see has a stable `code`, a message that says
+ * what went wrong and what to do next, and an HTTP status. Responses always have the shape
+ * `{"error": {"code": "...", "message": "..."}}` (see {@link errorBody}).
+ *
+ * @example
+ * throw ApiErrors.dashboardsNotBuilt('/srv/eddy/dashboards/dist');
+ * // → 503 {"error":{"code":"EDDY_DASHBOARDS_NOT_BUILT","message":"Dashboard assets not found in ..."}}
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/** Builds the error response body. */
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Factories for every error the API answers with, one per code. */
+export const ApiErrors = {
+  /** A request failed its schema (query string, headers, params or body). */
+  invalidRequest: (detail: string, cause?: unknown) =>
+    new ApiError('EDDY_INVALID_REQUEST', `Invalid request: ${detail}.`, 400, { cause }),
+
+  /** No route for this method and URL. */
+  routeNotFound: (method: string, url: string) =>
+    new ApiError(
+      'EDDY_NOT_FOUND',
+      `No such resource: ${method} ${url}. The API lives under /api (try GET /api/health).`,
+      404,
+    ),
+
+  /** The static dashboard bundle has not been built into `dir`. */
+  dashboardsNotBuilt: (dir: string) =>
+    new ApiError(
+      'EDDY_DASHBOARDS_NOT_BUILT',
+      `Dashboard assets not found in ${dir}: run \`npm run build:dashboards\`, then reload this page.`,
+      503,
+    ),
+
+  /** Anything unexpected; the details go to the log, not to the client. */
+  internal: (cause?: unknown) =>
+    new ApiError(
+      'EDDY_INTERNAL',
+      'Internal server error: the details are in the server log. Retry, and report it if it persists.',
+      500,
+      { cause },
+    ),
+} as const;
+
+/** The `validation` entries Fastify attaches to schema failures (Ajv / TypeBox shape). */
+interface ValidationIssue {
+  readonly instancePath?: string;
+  readonly message?: string;
+  readonly keyword?: string;
+  readonly params?: Record<string, unknown>;
+}
+
+const PART_NAMES: Record<string, string> = {
+  querystring: 'query parameter',
+  headers: 'header',
+  params: 'path parameter',
+  body: 'body field',
+};
+
+/**
+ * Turns Fastify's schema failure into one readable sentence, e.g.
+ * `query parameter "limit" must be <= 1000`.
+ */
+export function describeValidation(issues: readonly ValidationIssue[], context: string | undefined): string {
+  const part = PART_NAMES[context ?? ''] ?? 'field';
+  const sentences = issues.slice(0, 5).map((issue) => {
+    const missing = issue.keyword === 'required' ? issue.params?.requiredProperties : undefined;
+    const name =
+      pointerToName(issue.instancePath) ??
+      (Array.isArray(missing) ? missing.join(', ') : undefined) ??
+      (typeof issue.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined);
+    const subject = name === undefined ? `${context ?? 'request'}` : `${part} "${name}"`;
+    return `${subject} ${issue.message ?? 'is invalid'}`;
+  });
+  return [...new Set(sentences)].join('; ');
+}
+
+function pointerToName(pointer: string | undefined): string | undefined {
+  if (!pointer) return undefined;
+  return pointer.replace(/^\//, '').replaceAll('/', '.').replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** Maps whatever was thrown into a catalog error. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as Partial<FastifyError> | undefined;
+  if (fastifyError?.validation) {
+    return ApiErrors.invalidRequest(
+      describeValidation(fastifyError.validation, fastifyError.validationContext),
+      error,
+    );
+  }
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && typeof fastifyError?.code === 'string') {
+    // Fastify's own client errors (bad content type, body too large, ...) keep their code and message.
+    return new ApiError(fastifyError.code, fastifyError.message ?? 'Bad request', status, { cause: error });
+  }
+  return ApiErrors.internal(error);
+}
+
+/** Fastify error handler: renders every error as `{"error": {"code", "message"}}`. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const apiError = toApiError(error);
+  if (apiError.statusCode >= 500) request.log.error({ err: error }, apiError.message);
+  else request.log.debug({ code: apiError.code }, apiError.message);
+  return reply.code(apiError.statusCode).send(errorBody(apiError.code, apiError.message));
+}
+
+/** Fastify not-found handler, in the same format. */
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = (request.url.split('?')[0] ?? '/').slice(0, 200);
+  const error = ApiErrors.routeNotFound(request.method, path);
+  return reply.code(error.statusCode).send(errorBody(error.code, error.message));
+}
