@@ -10,7 +10,8 @@ export type { Logger };
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
   const level = options.level ?? process.env.EDDY_LOG_LEVEL ?? 'info';
   const format = process.env.EDDY_LOG_FORMAT;
-  const pretty = options.pretty ?? (format === 'pretty' || (format !== 'json' && process.stdout.isTTY === true));
+  const pretty =
+    options.pretty ?? (format === 'pretty' || (format !== 'json' && process.stdout.isTTY === true));
   return pino({
     level,
     base: undefined,

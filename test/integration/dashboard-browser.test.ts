@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboards } from '../../dashboards/build.ts';
 import { buildApp } from '../../services/api/build-app.ts';
 import { LiveFeed } from '../../services/connectors/live/live-feed.ts';
 import type { WindowAggregate } from '../../services/domain/window-aggregate.ts';
 import { healthReport } from '../services/api/fixtures.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const T0 = Date.UTC(2024, 0, 15, 9, 0, 0);
 const WINDOW_MS = 10_000;
@@ -58,19 +59,7 @@ describe('live dashboard in Chromium', () => {
     publishWindows(feed, 'humidity', 0, 5);
     app = await buildApp({ liveFeed: feed, health: () => healthReport(), dashboardsDir: outDir });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

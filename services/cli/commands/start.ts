@@ -1,0 +1,162 @@
+import { Command, Option } from 'commander';
+import { createLogger } from '../../common/logger.ts';
+import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
+import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
+import { parseCount, parseDurationOption, parseInteger, parsePort, parseUrl } from '../options.ts';
+
+interface StartFlags {
+  mqtt?: string;
+  mqttPort: number;
+  mqttHost: string;
+  simulate?: number;
+  seed: number;
+  influx?: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  window: number;
+  outOfOrderness: number;
+  quietPeriod: number;
+  logLevel: string;
+}
+
+const parseInflux = (value: string) => (value === 'off' ? value : parseUrl(['http:', 'https:'])(value));
+
+/** `eddy start`: the whole service. Every flag also reads an `EDDY_*` environment variable. */
+export function startCommand(): Command {
+  return new Command('start')
+    .description('run Eddy: MQTT in, windowed aggregates to InfluxDB, live dashboard')
+    .addOption(
+      new Option('--mqtt <url>', 'external MQTT broker (default: start the embedded one)')
+        .env('EDDY_MQTT')
+        .argParser(parseUrl(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'])),
+    )
+    .addOption(
+      new Option('--mqtt-port <port>', 'port of the embedded broker')
+        .env('EDDY_MQTT_PORT')
+        .argParser(parsePort)
+        .default(START_DEFAULTS.mqttPort),
+    )
+    .addOption(
+      new Option(
+        '--mqtt-host <host>',
+        'interface of the embedded broker (0.0.0.0 accepts devices from the network)',
+      )
+        .env('EDDY_MQTT_HOST')
+        .default(START_DEFAULTS.mqttHost),
+    )
+    .addOption(
+      new Option(
+        '--simulate <devices>',
+        'simulated devices (default 20 with the embedded broker, 0 with --mqtt)',
+      )
+        .env('EDDY_SIMULATE')
+        .argParser(parseCount),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of the simulated fleet')
+        .env('EDDY_SEED')
+        .argParser(parseInteger)
+        .default(START_DEFAULTS.seed),
+    )
+    .addOption(
+      new Option(
+        '--influx <url>',
+        'InfluxDB 1.x URL with the database in the path, or "off" (default: local, started if needed)',
+      )
+        .env('EDDY_INFLUX')
+        .argParser(parseInflux),
+    )
+    .addOption(
+      new Option('--port <port>', 'HTTP port of the API and dashboard')
+        .env('EDDY_PORT')
+        .argParser(parsePort)
+        .default(START_DEFAULTS.port),
+    )
+    .addOption(new Option('--host <host>', 'HTTP interface').env('EDDY_HOST').default(START_DEFAULTS.host))
+    .addOption(
+      new Option('--data-dir <dir>', "Eddy's files (a started InfluxDB's data)")
+        .env('EDDY_DATA_DIR')
+        .default(START_DEFAULTS.dataDir),
+    )
+    .addOption(
+      new Option('--window <duration>', 'tumbling window size')
+        .env('EDDY_WINDOW')
+        .argParser(parseDurationOption)
+        .default(START_DEFAULTS.windowMs, '10s'),
+    )
+    .addOption(
+      new Option('--out-of-orderness <duration>', 'how late a reading may arrive and still count')
+        .env('EDDY_OUT_OF_ORDERNESS')
+        .argParser(parseDurationOption)
+        .default(START_DEFAULTS.outOfOrdernessMs, '2s'),
+    )
+    .addOption(
+      new Option('--quiet-period <duration>', 'after this much silence the last windows close anyway')
+        .env('EDDY_QUIET_PERIOD')
+        .argParser(parseDurationOption)
+        .default(START_DEFAULTS.quietPeriodMs, '30s'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .env('EDDY_LOG_LEVEL')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default('info'),
+    )
+    .action(async (flags: StartFlags) => {
+      const logger = createLogger({ level: flags.logLevel });
+      const options: StartOptions = {
+        ...(flags.mqtt === undefined ? {} : { mqttUrl: flags.mqtt }),
+        mqttPort: flags.mqttPort,
+        mqttHost: flags.mqttHost,
+        simulate: flags.simulate ?? (flags.mqtt === undefined ? START_DEFAULTS.simulate : 0),
+        seed: flags.seed,
+        ...(flags.influx === undefined ? {} : { influx: flags.influx }),
+        port: flags.port,
+        host: flags.host,
+        dataDir: flags.dataDir,
+        windowMs: flags.window,
+        outOfOrdernessMs: flags.outOfOrderness,
+        quietPeriodMs: flags.quietPeriod,
+      };
+      let eddy: RunningEddy;
+      try {
+        eddy = await startEddy(options, logger);
+      } catch (error) {
+        logger.fatal((error as Error).message);
+        process.exitCode = 1;
+        return;
+      }
+      logger.info({ dashboard: eddy.apiUrl, mqtt: eddy.mqttUrl }, `Eddy is running: open ${eddy.apiUrl}`);
+      await stopOnSignal(eddy, logger);
+    });
+}
+
+/** Ctrl-C / SIGTERM: stop cleanly (sinks flushed) and exit 0; a second signal exits at once. */
+function stopOnSignal(eddy: RunningEddy, logger: ReturnType<typeof createLogger>): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn(`${signal} again: exiting without waiting`);
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info(`${signal}: stopping (flushing results)`);
+      eddy
+        .stop()
+        .then(() => logger.info('stopped'))
+        .catch((error) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exitCode = 1;
+        })
+        .finally(resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    eddy.job.finished.catch(() => {
+      process.exitCode = 1;
+      onSignal('SIGTERM');
+    });
+  });
+}

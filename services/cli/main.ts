@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { simulateCommand } from './commands/simulate.ts';
+import { startCommand } from './commands/start.ts';
+
+/** The `eddy` command line. Each command lives in `commands/<name>.ts`. */
+export function eddyProgram(): Command {
+  return new Command('eddy')
+    .description('Eddy: online machine learning and IoT analytics on MQTT streams')
+    .version('0.1.0')
+    .addCommand(startCommand())
+    .addCommand(simulateCommand())
+    .showHelpAfterError();
+}
+
+await eddyProgram().parseAsync(process.argv);

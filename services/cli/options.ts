@@ -1,0 +1,48 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../engine/windows/duration-label.ts';
+
+/** commander argument parsers that fail with a message naming the expected form. */
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new InvalidArgumentError('expected a TCP port, 0 to 65535.');
+  return port;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 1_000_000)
+    throw new InvalidArgumentError('expected a whole number, 0 to 1000000.');
+  return n;
+}
+
+export function parseInteger(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer.');
+  return Number(value);
+}
+
+export function parseDurationOption(value: string): number {
+  try {
+    const ms = parseDuration(value);
+    if (ms <= 0) throw new Error('must be positive');
+    return ms;
+  } catch {
+    throw new InvalidArgumentError('expected a duration such as 500ms, 10s, 5m or 1h.');
+  }
+}
+
+export function parseUrl(protocols: readonly string[]) {
+  return (value: string): string => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError(`expected a URL such as ${protocols[0]}//host:port.`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new InvalidArgumentError(`expected a ${protocols.join(' or ')} URL, got ${url.protocol}`);
+    }
+    return value;
+  };
+}

@@ -1,0 +1,76 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { findExecutable } from '../common/find-executable.ts';
+import type { Logger } from '../common/logger.ts';
+import { isInfluxAlive } from '../connectors/influx/influx-ping.ts';
+import { type InfluxUrl, parseInfluxUrl } from '../connectors/influx/influx-url.ts';
+import { type InfluxdProcess, startInfluxd } from '../connectors/influx/influxd-process.ts';
+import { LOCAL_INFLUX } from './start-options.ts';
+
+/**
+ * Where aggregates are written:
+ * - `external`: the URL the user gave (`--influx`);
+ * - `local`: an InfluxDB already answering on 127.0.0.1:8086;
+ * - `spawned`: an `influxd` Eddy started itself, data under `<dataDir>/influxdb`;
+ * - `disabled`: none (`--influx off`, or none found): Eddy runs without history and says why.
+ */
+export type InfluxTarget =
+  | { readonly mode: 'external' | 'local'; readonly url: InfluxUrl }
+  | { readonly mode: 'spawned'; readonly url: InfluxUrl; readonly process: InfluxdProcess }
+  | { readonly mode: 'disabled'; readonly reason: string };
+
+export async function resolveInfluxTarget(
+  options: { influx?: string; dataDir: string },
+  logger: Logger,
+): Promise<InfluxTarget> {
+  if (options.influx === 'off') return { mode: 'disabled', reason: 'InfluxDB is off (--influx off)' };
+  if (options.influx !== undefined) return { mode: 'external', url: parseInfluxUrl(options.influx) };
+
+  const localUrl = `http://127.0.0.1:${LOCAL_INFLUX.httpPort}`;
+  if (await isInfluxAlive(localUrl, 1_000)) {
+    return { mode: 'local', url: parseInfluxUrl(`${localUrl}/${LOCAL_INFLUX.database}`) };
+  }
+  if (!findExecutable('influxd')) {
+    return {
+      mode: 'disabled',
+      reason:
+        'no InfluxDB at 127.0.0.1:8086 and influxd is not installed: running without history ' +
+        '(install it with "sudo apt-get install influxdb", or pass --influx URL)',
+    };
+  }
+  try {
+    const process = await startInfluxd({
+      dataDir: join(options.dataDir, 'influxdb'),
+      httpPort: LOCAL_INFLUX.httpPort,
+      bindPort: (await isPortFree(LOCAL_INFLUX.bindPort)) ? LOCAL_INFLUX.bindPort : await freePort(),
+      logger,
+    });
+    return { mode: 'spawned', url: parseInfluxUrl(`${process.url}/${LOCAL_INFLUX.database}`), process };
+  } catch (error) {
+    return {
+      mode: 'disabled',
+      reason: `could not start a local influxd (${(error as Error).message}): running without history`,
+    };
+  }
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
+import type { Publisher } from '../../simulators/publisher.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded-broker.ts';
+import type { Logger } from '../common/logger.ts';
+import { stripCredentials } from '../common/logger.ts';
+import { BrokerSource } from '../connectors/mqtt/broker-source.ts';
+import { MqttSource } from '../connectors/mqtt/mqtt-source.ts';
+import type { Reading } from '../domain/reading.ts';
+import type { Source } from '../engine/api/source.ts';
+
+/** Eddy's side of MQTT: where readings come from, and how the simulator publishes. */
+export interface MqttIngest {
+  readonly mode: 'embedded' | 'external';
+  /** Broker URL for devices (never with a password). */
+  readonly url: string;
+  readonly source: Source<Reading> & {
+    stats(): { deadLetters: number } & ({ connected: boolean } | { subscribed: boolean });
+  };
+  /** Opens a publisher for simulated devices: in process for the embedded broker, a client otherwise. */
+  openPublisher(): Promise<Publisher & { close?(): Promise<void> }>;
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * With an external broker URL: an MQTT client subscription (`MqttSource`). Without: the embedded
+ * Aedes broker on `port`, consumed in process (`BrokerSource`, ~3x faster than a loopback client).
+ */
+export async function openMqttIngest(
+  options: { mqttUrl?: string; mqttPort: number; mqttHost: string },
+  logger: Logger,
+): Promise<MqttIngest> {
+  if (options.mqttUrl !== undefined) {
+    const url = options.mqttUrl;
+    const source = new MqttSource({ url, clientId: 'eddy-ingest', logger });
+    return {
+      mode: 'external',
+      url: stripCredentials(url),
+      source,
+      openPublisher: () => MqttPublisher.connect({ url, clientId: 'eddy-simulator', logger }),
+      connected: () => source.stats().connected,
+      close: async () => {},
+    };
+  }
+  const embedded: EmbeddedBroker = await startEmbeddedBroker({
+    port: options.mqttPort,
+    host: options.mqttHost,
+    logger,
+  });
+  const source = new BrokerSource({ broker: embedded.broker, logger });
+  return {
+    mode: 'embedded',
+    url: embedded.url,
+    source,
+    openPublisher: async () => inProcessPublisher(embedded),
+    connected: () => source.stats().subscribed,
+    close: () => embedded.close(),
+  };
+}
+
+/** Publishes straight into the embedded broker, as if from a device, without a socket. */
+function inProcessPublisher(embedded: EmbeddedBroker): Publisher {
+  return {
+    publish: (topic, payload, { qos }) =>
+      new Promise<void>((resolve, reject) => {
+        embedded.broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false },
+          (error) => (error ? reject(error) : resolve()),
+        );
+      }),
+  };
+}

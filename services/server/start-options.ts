@@ -1,0 +1,41 @@
+import type { Clock } from '../engine/time/clock.ts';
+import { DEFAULT_JOB } from '../jobs/default-job.ts';
+
+/** Everything `eddy start` can be told (each from a flag or an `EDDY_*` variable). */
+export interface StartOptions {
+  /** External broker URL. Unset: start the embedded broker. */
+  readonly mqttUrl?: string;
+  /** Port of the embedded broker (default 1883; 0 picks a free one). */
+  readonly mqttPort: number;
+  /** Interface of the embedded broker (default 127.0.0.1; 0.0.0.0 lets devices on the network in). */
+  readonly mqttHost: string;
+  /** Simulated devices (default 20 with the embedded broker, 0 with an external one). */
+  readonly simulate: number;
+  /** Seed of the simulated fleet. */
+  readonly seed: number;
+  /** InfluxDB URL with the database in the path, `off` to run without history, unset to find or start one. */
+  readonly influx?: string;
+  /** HTTP port of the API and dashboards (default 3000; 0 picks a free one). */
+  readonly port: number;
+  readonly host: string;
+  /** Where Eddy keeps its files (a spawned InfluxDB's data, later checkpoints). Default `./.eddy`. */
+  readonly dataDir: string;
+  readonly windowMs: number;
+  readonly outOfOrdernessMs: number;
+  readonly quietPeriodMs: number;
+  readonly clock?: Clock;
+}
+
+export const START_DEFAULTS = {
+  mqttPort: 1883,
+  mqttHost: '127.0.0.1',
+  simulate: 20,
+  seed: 1,
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: '.eddy',
+  ...DEFAULT_JOB,
+} as const;
+
+/** The local InfluxDB Eddy looks for, and starts when it is missing. */
+export const LOCAL_INFLUX = { httpPort: 8086, bindPort: 8088, database: 'eddy' } as const;
