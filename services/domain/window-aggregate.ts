@@ -18,3 +18,21 @@ export interface WindowAggregate {
   /** Population standard deviation. */
   readonly stddev: number;
 }
+
+/** True when `value` has the shape of a {@link WindowAggregate} (for feeds that carry untyped events). */
+export function isWindowAggregate(value: unknown): value is WindowAggregate {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.device === 'string' &&
+    typeof v.metric === 'string' &&
+    typeof v.window === 'string' &&
+    Number.isFinite(v.start) &&
+    Number.isFinite(v.end) &&
+    Number.isInteger(v.count) &&
+    typeof v.mean === 'number' &&
+    typeof v.min === 'number' &&
+    typeof v.max === 'number' &&
+    typeof v.stddev === 'number'
+  );
+}

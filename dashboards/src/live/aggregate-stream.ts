@@ -1,5 +1,5 @@
 import type { WindowAggregate } from '../../../services/domain/window-aggregate.ts';
-import { isWindowAggregate } from './series-store.ts';
+import { isDrawableAggregate } from './series-store.ts';
 
 /** Connection state, mirrored in the chart's `data-state` attribute. */
 export type StreamState = 'loading' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -39,7 +39,7 @@ export function streamAggregates(handlers: AggregateStreamHandlers, retryMs = 5_
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = (await res.json()) as { seq?: unknown; aggregates?: unknown };
       seq = typeof body.seq === 'number' ? body.seq : 0;
-      const aggregates = Array.isArray(body.aggregates) ? body.aggregates.filter(isWindowAggregate) : [];
+      const aggregates = Array.isArray(body.aggregates) ? body.aggregates.filter(isDrawableAggregate) : [];
       handlers.onAggregates(aggregates);
     } catch (error) {
       retryLater(`could not load recent aggregates (${String(error)})`);
@@ -52,7 +52,7 @@ export function streamAggregates(handlers: AggregateStreamHandlers, retryMs = 5_
     source.addEventListener('open', () => handlers.onState('live'));
     source.addEventListener('aggregate', (event) => {
       const data = parseJson((event as MessageEvent<string>).data);
-      if (isWindowAggregate(data)) handlers.onAggregates([data]);
+      if (isDrawableAggregate(data)) handlers.onAggregates([data]);
     });
     source.addEventListener('error', () => {
       if (source?.readyState === EventSource.CLOSED) retryLater('the live stream was refused');

@@ -101,8 +101,8 @@ function insertSorted(points: ChartPoint[], point: ChartPoint): void {
   else points.splice(lo, 0, point);
 }
 
-/** True when `value` has the fields the page draws (data from the network is checked, not trusted). */
-export function isWindowAggregate(value: unknown): value is WindowAggregate {
+/** True when `value` has the fields the page draws, all finite (data from the network is checked, not trusted). */
+export function isDrawableAggregate(value: unknown): value is WindowAggregate {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (

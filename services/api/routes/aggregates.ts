@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { LiveFeed } from '../../connectors/live/live-feed.ts';
-import type { WindowAggregate } from '../../domain/window-aggregate.ts';
+import { isWindowAggregate, type WindowAggregate } from '../../domain/window-aggregate.ts';
 import { DeviceIdSchema, MetricNameSchema, SeqSchema } from '../schemas/identifiers.ts';
 import { toWindowAggregateBody, WindowAggregateSchema } from '../schemas/window-aggregate.ts';
 
@@ -59,21 +59,3 @@ export const aggregatesRoutes: FastifyPluginAsyncTypebox<AggregatesRoutesOptions
     },
   );
 };
-
-/** Guards against foreign payloads published under the `aggregate` type. */
-function isWindowAggregate(value: unknown): value is WindowAggregate {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.device === 'string' &&
-    typeof v.metric === 'string' &&
-    typeof v.window === 'string' &&
-    Number.isFinite(v.start) &&
-    Number.isFinite(v.end) &&
-    Number.isInteger(v.count) &&
-    typeof v.mean === 'number' &&
-    typeof v.min === 'number' &&
-    typeof v.max === 'number' &&
-    typeof v.stddev === 'number'
-  );
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWindowAggregate, SeriesStore } from '../../../dashboards/src/live/series-store.ts';
+import { isDrawableAggregate, SeriesStore } from '../../../dashboards/src/live/series-store.ts';
 import type { WindowAggregate } from '../../../services/domain/window-aggregate.ts';
 
 function agg(overrides: Partial<WindowAggregate>): WindowAggregate {
@@ -74,13 +74,13 @@ describe('SeriesStore', () => {
   });
 });
 
-describe('isWindowAggregate', () => {
+describe('isDrawableAggregate', () => {
   it('accepts a window aggregate and rejects anything else', () => {
-    expect(isWindowAggregate(agg({}))).toBe(true);
-    expect(isWindowAggregate(null)).toBe(false);
-    expect(isWindowAggregate('x')).toBe(false);
-    expect(isWindowAggregate({ ...agg({}), mean: 'NaN' })).toBe(false);
-    expect(isWindowAggregate({ ...agg({}), start: Number.NaN })).toBe(false);
-    expect(isWindowAggregate({ ...agg({}), device: 1 })).toBe(false);
+    expect(isDrawableAggregate(agg({}))).toBe(true);
+    expect(isDrawableAggregate(null)).toBe(false);
+    expect(isDrawableAggregate('x')).toBe(false);
+    expect(isDrawableAggregate({ ...agg({}), mean: 'NaN' })).toBe(false);
+    expect(isDrawableAggregate({ ...agg({}), start: Number.NaN })).toBe(false);
+    expect(isDrawableAggregate({ ...agg({}), device: 1 })).toBe(false);
   });
 });
