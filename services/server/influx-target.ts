@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { findExecutable } from '../common/find-executable.ts';
+import { freePort, isPortFree } from '../common/free-port.ts';
 import type { Logger } from '../common/logger.ts';
 import { isInfluxAlive } from '../connectors/influx/influx-ping.ts';
 import { type InfluxUrl, parseInfluxUrl } from '../connectors/influx/influx-url.ts';
@@ -52,25 +52,4 @@ export async function resolveInfluxTarget(
       reason: `could not start a local influxd (${(error as Error).message}): running without history`,
     };
   }
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { freePorts } from '../../services/common/free-port.ts';
 import type { Logger } from '../../services/common/logger.ts';
 import { createRandom } from '../../services/common/random.ts';
 import { createInfluxClient } from '../../services/connectors/influx/create-influx-client.ts';
@@ -13,7 +14,6 @@ import { startInfluxd } from '../../services/connectors/influx/influxd-process.t
 import { windowAggregateToPoints } from '../../services/connectors/influx/window-agg-points.ts';
 import type { WindowAggregate } from '../../services/domain/window-aggregate.ts';
 import { systemClock } from '../../services/engine/time/clock.ts';
-import { freePorts } from '../support/free-port.ts';
 import { createDatabase, dropDatabase, queryInflux, uniqueDatabase } from '../support/influx-query.ts';
 import { onceEvent } from '../support/wait-for.ts';
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePorts } from '../../services/common/free-port.ts';
 import { type InfluxdProcess, startInfluxd } from '../../services/connectors/influx/influxd-process.ts';
-import { freePorts } from './free-port.ts';
 import { type MosquittoProcess, startMosquitto } from './mosquitto-process.ts';
 
 declare module 'vitest' {

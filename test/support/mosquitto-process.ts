@@ -4,8 +4,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Daemon, spawnDaemon, waitUntilReady } from '../../services/common/daemon-process.ts';
 import { findExecutable } from '../../services/common/find-executable.ts';
+import { freePort } from '../../services/common/free-port.ts';
 import type { Logger } from '../../services/common/logger.ts';
-import { freePort } from './free-port.ts';
 
 /** The one line shown when `mosquitto` is not installed. */
 export const MOSQUITTO_NOT_FOUND_MESSAGE =

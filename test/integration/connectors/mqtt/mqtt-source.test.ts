@@ -1,10 +1,10 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../../services/common/free-port.ts';
 import { DEAD_LETTER_TOPIC } from '../../../../services/connectors/mqtt/dead-letters.ts';
 import { MqttSource } from '../../../../services/connectors/mqtt/mqtt-source.ts';
 import { systemClock } from '../../../../services/engine/time/clock.ts';
 import { CollectingContext } from '../../../services/connectors/mqtt/collecting-context.ts';
-import { freePort } from '../../../support/free-port.ts';
 import { waitFor } from '../../../support/wait-for.ts';
 import { MessageCollector, publishAll, telemetryScenario } from './telemetry-scenario.ts';
 

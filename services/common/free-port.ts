@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 /**
  * Asks the OS for `count` distinct free TCP ports on `host` (loopback by default). All are held
  * open until every one is chosen, so they never repeat; another process could still take one
- * before you bind it, which is rare enough for tests.
+ * before you bind it, which is rare enough for tests and
+ * for choosing a port of a process we start ourselves.
  *
  * @example
  * const [mqttPort, influxPort] = await freePorts(2);
@@ -22,6 +23,15 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((done) => s.close(() => done()))));
   }
+}
+
+/** Whether `port` on `host` can be bound right now. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
 }
 
 /** One free TCP port on `host` (loopback by default). */
