@@ -2,8 +2,11 @@ import type { Output } from '../../services/engine/runtime/output.ts';
 import type { StreamOperator } from '../../services/engine/runtime/stream-operator.ts';
 import { type Clock, ManualClock } from '../../services/engine/time/clock.ts';
 
-/** One thing an operator emitted, in order: a record with its timestamp, or a watermark. */
-export type Emitted<T> = { record: T; timestamp: number } | { watermark: number };
+/** One thing an operator emitted, in order: a record with its timestamp, a watermark, or a side-output record. */
+export type Emitted<T> =
+  | { record: T; timestamp: number }
+  | { watermark: number }
+  | { side: string; record: unknown; timestamp: number };
 
 /**
  * Drives one operator by hand, as Flink's operator test harnesses do: feed records and
@@ -21,6 +24,7 @@ export class OperatorHarness<IN, OUT> {
     const sink: Output<OUT> = {
       collect: (record, timestamp) => this.output.push({ record, timestamp }),
       emitWatermark: (watermark) => this.output.push({ watermark }),
+      sideOutput: (tag, record, timestamp) => this.output.push({ side: tag.id, record, timestamp }),
     };
     void operator.open({ clock: this.clock, maxParallelism: options.maxParallelism ?? 128 }, sink);
   }

@@ -5,6 +5,7 @@ import { MapOperator } from '../runtime/operators/map-operator.ts';
 import type { StreamOperator } from '../runtime/stream-operator.ts';
 import type { FilterFunction, FlatMapFunction, Key, KeySelector, MapFunction } from './functions.ts';
 import { KeyedStream } from './keyed-stream.ts';
+import type { OutputTag } from './output-tag.ts';
 import type { Sink } from './sink.ts';
 import type { StreamEnvironment } from './stream-environment.ts';
 
@@ -59,6 +60,26 @@ export class DataStream<T> {
       keyed,
     });
     return new DataStream<OUT>(this.env, node);
+  }
+
+  /**
+   * The records this stream's operator emitted to the side output `tag` (for example a window's
+   * late records, see `WindowedStream.sideOutputLateData`).
+   */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const input = this.transformation;
+    if (input.kind !== 'operator') {
+      throw new Error(
+        `getSideOutput(${tag.id}): "${input.name}" is not an operator, so it has no side outputs`,
+      );
+    }
+    const node = this.env.addTransformation({
+      kind: 'side-output',
+      name: `side-output:${tag.id}`,
+      input,
+      tag,
+    });
+    return new DataStream<X>(this.env, node);
   }
 
   /** Ends the stream in a sink. A stream may feed several sinks and operators. */

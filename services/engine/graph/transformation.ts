@@ -1,4 +1,5 @@
 import type { Key, KeySelector } from '../api/functions.ts';
+import type { OutputTag } from '../api/output-tag.ts';
 import type { Sink } from '../api/sink.ts';
 import type { Source } from '../api/source.ts';
 import type { StreamOperator } from '../runtime/stream-operator.ts';
@@ -12,6 +13,7 @@ export type Transformation =
   | SourceTransformation
   | OperatorTransformation
   | PartitionTransformation
+  | SideOutputTransformation
   | SinkTransformation;
 
 interface Node {
@@ -43,6 +45,14 @@ export interface PartitionTransformation extends Node {
   readonly input: Transformation;
   // biome-ignore lint/suspicious/noExplicitAny: see above
   readonly keySelector: KeySelector<any, Key>;
+}
+
+/** The records an operator emitted to the side output `tag`. */
+export interface SideOutputTransformation extends Node {
+  readonly kind: 'side-output';
+  readonly input: OperatorTransformation;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  readonly tag: OutputTag<any>;
 }
 
 export interface SinkTransformation extends Node {

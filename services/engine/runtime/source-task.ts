@@ -3,7 +3,7 @@ import { type Cancel, type Clock, every } from '../time/clock.ts';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../time/watermark.ts';
 import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import type { TimestampAssigner, WatermarkStrategy } from '../time/watermark-strategy.ts';
-import type { Output } from './output.ts';
+import type { Downstream } from './output.ts';
 
 export interface SourceMetrics {
   readonly name: string;
@@ -29,7 +29,7 @@ export class SourceTask<T> implements SourceContext<T> {
   constructor(
     readonly source: Source<T>,
     private readonly strategy: WatermarkStrategy<T>,
-    private readonly output: Output<T>,
+    private readonly output: Downstream<T>,
     readonly clock: Clock,
     private readonly onFailure: (error: unknown) => void,
     private readonly onEnd: () => void,

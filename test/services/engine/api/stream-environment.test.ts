@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { summaryStats } from '../../../../services/engine/aggregates/summary-stats.ts';
+import { OutputTag } from '../../../../services/engine/api/output-tag.ts';
 import { CollectingSink } from '../../../../services/engine/api/sinks/collecting-sink.ts';
 import type { Source, SourceContext } from '../../../../services/engine/api/source.ts';
 import { CollectionSource } from '../../../../services/engine/api/sources/collection-source.ts';
 import { StreamEnvironment } from '../../../../services/engine/api/stream-environment.ts';
+import { BaseOperator } from '../../../../services/engine/runtime/operators/base-operator.ts';
 import { ManualClock } from '../../../../services/engine/time/clock.ts';
 import { WatermarkStrategy } from '../../../../services/engine/time/watermark-strategy.ts';
 import { TumblingEventTimeWindows } from '../../../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
@@ -131,6 +133,47 @@ describe('StreamEnvironment: source → filter → map → keyBy → window → 
       await job.stop({ drain });
       expect(sink.records).toEqual(drain ? ['a[0,10) n=1 max=10'] : []);
     }
+  });
+
+  it('routes side outputs to their consumers, with watermarks, and drops unconsumed ones', async () => {
+    const env = new StreamEnvironment({ clock: new ManualClock(0) });
+    const negatives = new OutputTag<Reading>('negatives');
+    const unused = new OutputTag<string>('unused');
+    const main = new CollectingSink<Reading>('main');
+    const side = new CollectingSink<Reading>('side');
+    const readings = [
+      { device: 'a', ts: 1, value: 1 },
+      { device: 'a', ts: 2, value: -2 },
+      { device: 'b', ts: 3, value: 3 },
+    ];
+    const split = env.fromSource(new CollectionSource(readings), watermarks(0)).transform(
+      'split',
+      () =>
+        new (class extends BaseOperator<Reading, Reading> {
+          processElement(value: Reading, timestamp: number) {
+            if (value.value < 0) this.output.sideOutput(negatives, value, timestamp);
+            else this.emit(value, timestamp);
+            this.output.sideOutput(unused, 'x', timestamp);
+          }
+        })('split'),
+    );
+    split.sinkTo(main);
+    const sideStream = split.getSideOutput(negatives);
+    sideStream
+      .keyBy((r) => r.device)
+      .window(TumblingEventTimeWindows.of(10))
+      .aggregate(
+        summaryStats((r: Reading) => r.value),
+        (d, _w, s) => ({ device: d, ts: 0, value: s.count }),
+      )
+      .sinkTo(side);
+    const job = await env.start('side outputs');
+    await job.finished;
+    expect(main.records.map((r) => r.value)).toEqual([1, 3]);
+    expect(side.records).toEqual([{ device: 'a', ts: 0, value: 1 }]); // fired by the watermark at end of input
+    expect(() =>
+      env.fromSource(new CollectionSource<Reading>([]), watermarks(0)).getSideOutput(negatives),
+    ).toThrow(/not an operator/);
   });
 
   it('refuses a job without a sink and a source without a timestamp assigner', async () => {
