@@ -9,6 +9,10 @@ import { keyGroupOf } from '../key-groups.ts';
  * per key, not per record) and holds one `namespace → value` map per registered state. State is
  * *grouped* by key group when snapshotted, which is all rescaling needs, so the record path costs
  * two map look-ups. A key whose state is all gone is dropped, so memory follows live keys.
+ *
+ * Values are stored as given (the heap backend never copies): keyed state handles (`ValueState`…,
+ * see `keyed-state-store.ts`) store JSON-safe values, except `MapState`, which stores a `Map`
+ * (snapshot form: its entries), and TTL-enabled states, which wrap values as `{ value, ts }`.
  */
 export const VOID_NAMESPACE = 0;
 
@@ -21,11 +25,19 @@ export interface KeyEntry<K extends Key> {
   size: number;
 }
 
+/**
+ * Rewrites one stored value during a {@link HeapKeyedStateBackend.sweep}: returns the value to
+ * keep (the same one, possibly mutated in place, or a replacement), or `undefined` to remove it.
+ */
+export type SweepFunction = (value: unknown, namespace: number) => unknown;
+
 export class HeapKeyedStateBackend<K extends Key> {
   private readonly entries = new Map<K, KeyEntry<K>>();
   private readonly stateNames: string[] = [];
   private current: KeyEntry<K> | undefined;
   private currentKeyValue: K | undefined;
+  /** Where the incremental sweep resumes (a live iterator: keys added later are reached too). */
+  private sweepCursor: Iterator<KeyEntry<K>> | undefined;
 
   constructor(readonly maxParallelism: number) {}
 
@@ -83,6 +95,50 @@ export class HeapKeyedStateBackend<K extends Key> {
   /** Namespaces holding a value of `slot` for the current key. */
   namespaces(slot: number): IterableIterator<number> | [] {
     return this.current?.slots[slot]?.keys() ?? [];
+  }
+
+  /**
+   * Incremental cleanup: visits the next `maxKeys` keys (resuming where the previous call stopped,
+   * wrapping around; each key at most once per call) and passes every value of the slots that have
+   * a function in `sweepers` through it. Removed values are freed like `remove` frees them, for any
+   * key (the current key stays current). Returns the number of values removed.
+   *
+   * @example
+   * // drop every value of slot 0 that is an expired `{ value, ts }`
+   * backend.sweep(5, [(v) => ((v as { ts: number }).ts + ttl <= now ? undefined : v)]);
+   */
+  sweep(maxKeys: number, sweepers: readonly (SweepFunction | undefined)[]): number {
+    let budget = Math.min(maxKeys, this.entries.size);
+    let removed = 0;
+    while (budget-- > 0) {
+      let next = this.sweepCursor?.next();
+      if (next === undefined || next.done) {
+        this.sweepCursor = this.entries.values();
+        next = this.sweepCursor.next();
+        if (next.done) break;
+      }
+      const entry = next.value;
+      for (let slot = 0; slot < sweepers.length; slot++) {
+        const sweeper = sweepers[slot];
+        const values = entry.slots[slot];
+        if (sweeper === undefined || values === undefined) continue;
+        for (const [namespace, value] of values) {
+          const kept = sweeper(value, namespace);
+          if (kept === undefined) {
+            values.delete(namespace);
+            entry.size--;
+            removed++;
+          } else if (kept !== value) {
+            values.set(namespace, kept);
+          }
+        }
+      }
+      if (entry.size === 0) {
+        this.entries.delete(entry.key);
+        if (this.current === entry) this.current = undefined;
+      }
+    }
+    return removed;
   }
 
   /** Keys with any state. */

@@ -1,0 +1,160 @@
+import type { Key } from '../api/functions.ts';
+import type { Cancel, Clock } from './clock.ts';
+
+/** Called for each timer that fires. */
+export type ProcessingTimeCallback<K> = (key: K, namespace: number, time: number) => void;
+
+/**
+ * Processing-time timers per (key, namespace, time), deduplicated, fired from the injected
+ * {@link Clock} in time order: the counterpart of `EventTimeTimers`, which fires on watermarks.
+ *
+ * Only one clock timer is pending at a time, set for the earliest timer; when it fires, every timer
+ * due by `clock.now()` fires (in time order; ties in registration order) and the clock timer is
+ * set again for the next one. A timer registered for a time already past fires at the next clock
+ * callback (with a `ManualClock`, on the next `advance`, even `advance(0)`). Timers registered
+ * while firing fire in the same round if due. `close()` cancels the clock timer.
+ *
+ * @example
+ * const clock = new ManualClock(0);
+ * const timers = new ProcessingTimeTimers<string>(clock, (key, _ns, time) => console.log(key, time));
+ * timers.register('a', 0, 1_000);
+ * timers.register('a', 0, 1_000); // deduplicated
+ * timers.register('b', 0, 500);
+ * clock.advance(1_000); // b 500, then a 1000
+ */
+export class ProcessingTimeTimers<K extends Key> {
+  private readonly byTime = new Map<number, Map<K, number[]>>();
+  private readonly heap: number[] = [];
+  private count = 0;
+  /** Time the pending clock timer is set for (Infinity when none). */
+  private scheduledAt = Number.POSITIVE_INFINITY;
+  private cancelScheduled: Cancel | undefined;
+  private firing = false;
+  private closed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onTimer: ProcessingTimeCallback<K>,
+  ) {}
+
+  register(key: K, namespace: number, time: number): void {
+    if (!Number.isFinite(time))
+      throw new RangeError(`a processing-time timer needs a finite time, got ${time}`);
+    let keys = this.byTime.get(time);
+    if (keys === undefined) {
+      keys = new Map();
+      this.byTime.set(time, keys);
+      pushTime(this.heap, time);
+    }
+    const namespaces = keys.get(key);
+    if (namespaces === undefined) keys.set(key, [namespace]);
+    else if (namespaces.includes(namespace)) return;
+    else namespaces.push(namespace);
+    this.count++;
+    if (!this.firing) this.schedule(time);
+  }
+
+  delete(key: K, namespace: number, time: number): void {
+    const keys = this.byTime.get(time);
+    const namespaces = keys?.get(key);
+    if (keys === undefined || namespaces === undefined) return;
+    const at = namespaces.indexOf(namespace);
+    if (at < 0) return;
+    namespaces.splice(at, 1);
+    this.count--;
+    if (namespaces.length === 0) keys.delete(key);
+    if (keys.size === 0) this.byTime.delete(time); // its heap entry is skipped later; the clock timer may fire idle
+  }
+
+  /** Pending timers. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Every pending timer, for snapshots. */
+  *entries(): IterableIterator<{ key: K; namespace: number; time: number }> {
+    for (const [time, keys] of this.byTime) {
+      for (const [key, namespaces] of keys)
+        for (const namespace of namespaces) yield { key, namespace, time };
+    }
+  }
+
+  /** Cancels the clock timer; nothing fires afterwards. Pending timers stay (for a snapshot). */
+  close(): void {
+    this.closed = true;
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
+    this.scheduledAt = Number.POSITIVE_INFINITY;
+  }
+
+  private schedule(time: number): void {
+    if (this.closed || time >= this.scheduledAt) return;
+    this.cancelScheduled?.();
+    this.scheduledAt = time;
+    this.cancelScheduled = this.clock.setTimeout(this.fire, time - this.clock.now());
+  }
+
+  private readonly fire = (): void => {
+    this.cancelScheduled = undefined;
+    this.scheduledAt = Number.POSITIVE_INFINITY;
+    if (this.closed) return;
+    this.firing = true;
+    try {
+      const now = this.clock.now();
+      const heap = this.heap;
+      while (heap.length > 0 && heap[0]! <= now) {
+        const time = popTime(heap);
+        const keys = this.byTime.get(time);
+        if (keys === undefined) continue;
+        this.byTime.delete(time);
+        for (const [key, namespaces] of keys) {
+          for (const namespace of namespaces) {
+            this.count--;
+            this.onTimer(key, namespace, time);
+          }
+        }
+      }
+    } finally {
+      this.firing = false;
+      this.scheduleNext();
+    }
+  };
+
+  /** Sets the clock timer for the earliest live timer (dropping heap entries of deleted times). */
+  private scheduleNext(): void {
+    const heap = this.heap;
+    while (heap.length > 0 && !this.byTime.has(heap[0]!)) popTime(heap);
+    if (heap.length > 0) this.schedule(heap[0]!);
+  }
+}
+
+function pushTime(heap: number[], time: number): void {
+  heap.push(time);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= time) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = time;
+}
+
+function popTime(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
+}
