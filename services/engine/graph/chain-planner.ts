@@ -34,15 +34,33 @@ export interface PhysicalPlan {
   readonly sources: readonly PlannedSource[];
   /** In topological order: every operator comes after the operators feeding it. */
   readonly operators: readonly PlannedOperator[];
+  /** For each node of {@link ChainPlanHooks.entries}: the downstream its records enter here. */
+  // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
+  readonly entries: ReadonlyMap<number, Downstream<any>>;
 }
 
 /**
- * Plans a job for parallelism 1: every edge is forward, so the whole graph becomes one chain of
- * direct calls (no queue, no copy). A `keyBy` partition is a no-op here; it is where the planner
- * will cut the chain into parallel subtasks connected by channels. Side outputs are wired to their
- * consumers; a side output nobody consumes is dropped.
+ * How a thread plans its part of a parallel job (see `placement.ts`); without hooks the whole
+ * graph is planned in one thread.
  */
-export function planChains(transformations: readonly Transformation[]): PhysicalPlan {
+export interface ChainPlanHooks {
+  /** Whether this thread runs `node`; nodes it does not run are left out. */
+  readonly runsHere: (node: Transformation) => boolean;
+  /** The output standing for the edge `node → consumer` when that edge crosses to another task. */
+  // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
+  readonly exchange: (node: Transformation, consumer: Transformation) => Downstream<any> | undefined;
+  /** Nodes whose records arrive from other tasks: the plan gives the downstream they enter. */
+  readonly entries: readonly Transformation[];
+}
+
+/**
+ * Chains operators: every forward edge becomes a direct call (no queue, no copy). Without hooks
+ * (parallelism 1) the whole graph is one chain and a `keyBy` partition is a no-op. With hooks a
+ * thread plans only the nodes it runs: an edge crossing to another task becomes the exchange
+ * output the hooks give (channels), and `entries` are where records from other tasks come in.
+ * Side outputs are wired to their consumers; a side output nobody consumes is dropped.
+ */
+export function planChains(transformations: readonly Transformation[], hooks?: ChainPlanHooks): PhysicalPlan {
   const consumers = new Map<number, Transformation[]>();
   for (const node of transformations) {
     if (node.kind === 'source') continue;
@@ -67,8 +85,19 @@ export function planChains(transformations: readonly Transformation[]): Physical
   };
   /** The main consumers of `node` (side-output nodes excluded). */
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
-  const downstreamOf = (node: Transformation): Downstream<any> =>
-    combineDownstreams((consumers.get(node.id) ?? []).filter((c) => c.kind !== 'side-output').map(inputOf));
+  const downstreamOf = (node: Transformation): Downstream<any> => {
+    const direct = (consumers.get(node.id) ?? []).filter((c) => c.kind !== 'side-output');
+    if (!hooks) return combineDownstreams(direct.map(inputOf));
+    // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
+    const targets: Downstream<any>[] = [];
+    for (const consumer of direct) {
+      const exchange = hooks.exchange(node, consumer);
+      if (exchange) {
+        if (!targets.includes(exchange)) targets.push(exchange);
+      } else if (hooks.runsHere(consumer)) targets.push(inputOf(consumer));
+    }
+    return combineDownstreams(targets);
+  };
   const outputOf = (node: OperatorTransformation): OperatorOutput<unknown> => {
     const sides = new Map<string, Downstream<unknown>>();
     for (const consumer of consumers.get(node.id) ?? []) {
@@ -91,8 +120,9 @@ export function planChains(transformations: readonly Transformation[]): Physical
   };
 
   const sources = transformations
-    .filter((n): n is SourceTransformation => n.kind === 'source')
+    .filter((n): n is SourceTransformation => n.kind === 'source' && (!hooks || hooks.runsHere(n)))
     .map((node) => ({ node, output: downstreamOf(node) }));
+  const entries = new Map((hooks?.entries ?? []).map((node) => [node.id, downstreamOf(node)]));
   // Map insertion order is post-order (consumers first); reversed it is upstream-first.
-  return { sources, operators: [...operators.values()].reverse() };
+  return { sources, operators: [...operators.values()].reverse(), entries };
 }

@@ -16,6 +16,12 @@ export type Transformation =
   | SideOutputTransformation
   | SinkTransformation;
 
+/** Which part of a parallel source a subtask reads: split `index` of `count` (count = parallelism). */
+export interface SourceSplit {
+  readonly index: number;
+  readonly count: number;
+}
+
 interface Node {
   readonly id: number;
   readonly name: string;
@@ -25,6 +31,13 @@ export interface SourceTransformation extends Node {
   readonly kind: 'source';
   // biome-ignore lint/suspicious/noExplicitAny: the graph is heterogeneous; the builder keeps types
   readonly source: Source<any>;
+  /**
+   * Set for a parallel source (`env.fromParallelSource`): makes the source of one split. At
+   * parallelism > 1 each subtask runs split `index` of `count` in its own thread, and `source` is
+   * a stand-in that is never opened.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  readonly createSplit?: (split: SourceSplit) => Source<any>;
   // biome-ignore lint/suspicious/noExplicitAny: see above
   readonly watermarks: WatermarkStrategy<any>;
 }

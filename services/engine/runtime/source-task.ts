@@ -3,6 +3,7 @@ import { type Cancel, type Clock, every } from '../time/clock.ts';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../time/watermark.ts';
 import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import type { TimestampAssigner, WatermarkStrategy } from '../time/watermark-strategy.ts';
+import type { TaskStatusOutput } from './channels/task-outputs.ts';
 import type { Downstream } from './output.ts';
 
 export interface SourceMetrics {
@@ -10,12 +11,24 @@ export interface SourceMetrics {
   readonly recordsOut: number;
   readonly watermark: number;
   readonly ended: boolean;
+  /** True while backpressure holds the source (parallelism > 1). */
+  readonly paused?: boolean;
+  /** How often backpressure paused the source. */
+  readonly pauses?: number;
+  /** True while no record came for the idleness timeout (`WatermarkStrategy.withIdleness`). */
+  readonly idle?: boolean;
+  /** The split a parallel source's subtask reads. */
+  readonly subtask?: number;
 }
 
 /**
  * Runs one source: gives each record its event time, feeds the chain, and emits watermarks after
  * every batch and every `emitIntervalMs` (so a quiet stream still advances). Watermarks only grow.
  * A failure anywhere downstream is reported to `onFailure` and stops further records.
+ *
+ * At parallelism > 1 the chain ends in exchanges (`status`): the task marks them idle after the
+ * strategy's idleness timeout without records (active again on the next record), ends them at end
+ * of input, and is paused and resumed by their backpressure (`pause` / `resume`).
  */
 export class SourceTask<T> implements SourceContext<T> {
   private readonly assignTimestamp: TimestampAssigner<T>;
@@ -25,6 +38,11 @@ export class SourceTask<T> implements SourceContext<T> {
   private ended = false;
   private failed = false;
   private cancelTicker: Cancel = () => {};
+  private readonly idleTimeoutMs: number | undefined;
+  private lastRecordAt = 0;
+  private idle = false;
+  private paused = false;
+  private pauses = 0;
 
   constructor(
     readonly source: Source<T>,
@@ -33,16 +51,36 @@ export class SourceTask<T> implements SourceContext<T> {
     readonly clock: Clock,
     private readonly onFailure: (error: unknown) => void,
     private readonly onEnd: () => void,
+    /** The exchanges the chain ends in (parallelism > 1): told about idleness and the end. */
+    private readonly status?: TaskStatusOutput,
+    private readonly subtask?: number,
   ) {
     this.assignTimestamp = strategy.timestampAssigner!;
     this.generator = strategy.createGenerator();
+    this.idleTimeoutMs = status ? strategy.idleTimeoutMs : undefined;
   }
 
   async open(): Promise<void> {
+    this.lastRecordAt = this.clock.now();
     this.cancelTicker = every(this.clock, this.strategy.emitIntervalMs, () =>
-      this.guard(() => this.emitWatermark()),
+      this.guard(() => this.onTick()),
     );
     await this.source.open(this);
+  }
+
+  /** Backpressure: the chain's outputs are full. Holds the source (it stops reading its input). */
+  pause(): void {
+    if (this.paused || this.ended) return;
+    this.paused = true;
+    this.pauses++;
+    this.source.pause?.();
+  }
+
+  /** The outputs have room again. A source may hand over held records from inside `resume()`. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.ended && !this.failed) this.source.resume?.();
   }
 
   async close(): Promise<void> {
@@ -53,7 +91,10 @@ export class SourceTask<T> implements SourceContext<T> {
   collect(record: T): void {
     if (this.failed || this.ended) return;
     this.guard(() => {
-      this.push(record, this.clock.now());
+      const now = this.clock.now();
+      if (this.idle) this.wakeUp();
+      this.lastRecordAt = now;
+      this.push(record, now);
       this.emitWatermark();
     });
   }
@@ -62,6 +103,8 @@ export class SourceTask<T> implements SourceContext<T> {
     if (this.failed || this.ended) return;
     this.guard(() => {
       const now = this.clock.now();
+      if (this.idle && records.length > 0) this.wakeUp();
+      if (records.length > 0) this.lastRecordAt = now;
       for (let i = 0; i < records.length; i++) this.push(records[i]!, now);
       this.emitWatermark();
     });
@@ -71,7 +114,10 @@ export class SourceTask<T> implements SourceContext<T> {
     if (this.ended || this.failed) return;
     this.ended = true;
     this.cancelTicker();
-    this.guard(() => this.advanceWatermark(MAX_WATERMARK));
+    this.guard(() => {
+      this.advanceWatermark(MAX_WATERMARK);
+      this.status?.end();
+    });
     this.onEnd();
   }
 
@@ -81,13 +127,43 @@ export class SourceTask<T> implements SourceContext<T> {
     this.guard(() => this.advanceWatermark(MAX_WATERMARK));
   }
 
+  /**
+   * After `close()` at parallelism > 1: ends the chain's exchanges (after the `MAX_WATERMARK` of
+   * a drain), so the tasks downstream finish what is in flight and end too.
+   */
+  finish(drain: boolean): void {
+    if (this.failed) return;
+    this.ended = true;
+    this.cancelTicker();
+    this.guard(() => {
+      if (drain) this.advanceWatermark(MAX_WATERMARK);
+      this.status?.end();
+    });
+  }
+
   metrics(): SourceMetrics {
     return {
       name: this.source.name,
       recordsOut: this.recordsOut,
       watermark: this.watermark,
       ended: this.ended,
+      ...(this.status ? { paused: this.paused, pauses: this.pauses, idle: this.idle } : {}),
+      ...(this.subtask === undefined ? {} : { subtask: this.subtask }),
     };
+  }
+
+  private onTick(): void {
+    const timeout = this.idleTimeoutMs;
+    if (timeout !== undefined && !this.idle && this.clock.now() - this.lastRecordAt >= timeout) {
+      this.idle = true;
+      this.status!.markIdle();
+    }
+    this.emitWatermark();
+  }
+
+  private wakeUp(): void {
+    this.idle = false;
+    this.status!.markActive();
   }
 
   private push(record: T, now: number): void {

@@ -5,6 +5,8 @@ import type { Output } from './output.ts';
 export interface OperatorContext {
   readonly clock: Clock;
   readonly maxParallelism: number;
+  /** Which subtask this instance is, at parallelism > 1 (absent at parallelism 1). */
+  readonly subtask?: { readonly index: number; readonly parallelism: number };
 }
 
 /** Counters every operator reports (exposed by the API as metrics). */
@@ -19,6 +21,8 @@ export interface OperatorMetrics {
   /** Keys and (key, namespace) values held in state. */
   readonly stateKeys?: number;
   readonly stateEntries?: number;
+  /** Estimated heap bytes held by the operator's state and timers (from counts, not a heap walk). */
+  readonly stateBytes?: number;
 }
 
 /**
