@@ -1,7 +1,11 @@
 import type { Transformation } from '../graph/transformation.ts';
 import type { KeyedProcessFunction } from '../process/keyed-process-function.ts';
 import { KeyedProcessOperator } from '../process/keyed-process-operator.ts';
+import { GlobalWindows } from '../windows/assigners/global-windows.ts';
 import type { WindowAssigner } from '../windows/assigners/window-assigner.ts';
+import { CountEvictor } from '../windows/evictors/count-evictor.ts';
+import { CountTrigger } from '../windows/triggers/count-trigger.ts';
+import { PurgingTrigger } from '../windows/triggers/purging-trigger.ts';
 import { DataStream } from './data-stream.ts';
 import type { Key, KeySelector } from './functions.ts';
 import type { StreamEnvironment } from './stream-environment.ts';
@@ -17,6 +21,21 @@ export class KeyedStream<T, K extends Key> {
 
   window(assigner: WindowAssigner<T>): WindowedStream<T, K> {
     return new WindowedStream<T, K>(this, assigner);
+  }
+
+  /**
+   * Count windows, as in Flink: `countWindow(n)` emits per key every `n` records (and forgets them);
+   * `countWindow(n, slide)` emits the last `n` records every `slide` records. Built on
+   * `GlobalWindows`, so results carry timestamp `MAX_WATERMARK` (see `GLOBAL_WINDOW`).
+   *
+   * @example
+   * keyed.countWindow(100).aggregate(summaryStats((r: Reading) => r.value)); // every 100 readings
+   * keyed.countWindow(100, 10).aggregate(summaryStats((r: Reading) => r.value)); // last 100, every 10
+   */
+  countWindow(n: number, slide?: number): WindowedStream<T, K> {
+    const windowed = this.window(GlobalWindows.create<T>());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of<T>(n)));
+    return windowed.evictor(CountEvictor.of<T>(n)).trigger(CountTrigger.of<T>(slide));
   }
 
   /**

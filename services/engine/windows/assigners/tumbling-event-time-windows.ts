@@ -2,7 +2,12 @@ import { durationLabel } from '../duration-label.ts';
 import { TimeWindow } from '../time-window.ts';
 import { EventTimeTrigger } from '../triggers/event-time-trigger.ts';
 import type { Trigger } from '../triggers/trigger.ts';
-import type { WindowAssigner } from './window-assigner.ts';
+import {
+  requireOffset,
+  requirePositiveMs,
+  type WindowAssigner,
+  type WindowAssignerContext,
+} from './window-assigner.ts';
 
 /**
  * Fixed-size, non-overlapping event-time windows: `[k·size + offset, (k+1)·size + offset)`.
@@ -25,13 +30,8 @@ export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> 
     readonly size: number,
     readonly offset: number,
   ) {
-    if (!(Number.isInteger(size) && size > 0))
-      throw new RangeError(`window size must be a positive integer of ms, got ${size}`);
-    if (!(Number.isInteger(offset) && Math.abs(offset) < size)) {
-      throw new RangeError(
-        `window offset must be an integer with |offset| < size (${size} ms), got ${offset}`,
-      );
-    }
+    requirePositiveMs(size, 'window size');
+    requireOffset(offset, size, 'size');
     this.label = durationLabel(size);
   }
 
@@ -39,7 +39,7 @@ export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> 
     return new TumblingEventTimeWindows<T>(size, offset);
   }
 
-  assignWindows(_element: T, timestamp: number): readonly TimeWindow[] {
+  assignWindows(_element: T, timestamp: number, _context?: WindowAssignerContext): readonly TimeWindow[] {
     if (!Number.isFinite(timestamp)) {
       throw new Error(
         'record has no event time: give the source a WatermarkStrategy with a timestamp assigner before event-time windows',

@@ -1,0 +1,320 @@
+import type { AggregateFunction, Key, KeySelector } from '../api/functions.ts';
+import type { OutputTag } from '../api/output-tag.ts';
+import { BaseOperator } from '../runtime/operators/base-operator.ts';
+import type { Output } from '../runtime/output.ts';
+import type { OperatorContext, OperatorMetrics } from '../runtime/stream-operator.ts';
+import { HeapKeyedStateBackend, VOID_NAMESPACE } from '../state/heap-keyed-state-backend.ts';
+import { KeyedStateStore } from '../state/keyed-state-store.ts';
+import { EventTimeTimers } from '../time/event-time-timers.ts';
+import { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
+import { MAX_WATERMARK } from '../time/watermark.ts';
+import {
+  isMergingAssigner,
+  type WindowAssigner,
+  type WindowAssignerContext,
+} from './assigners/window-assigner.ts';
+import { type ActiveWindow, type MergeFunction, MergingWindowSet } from './merging-window-set.ts';
+import type { TimeWindow } from './time-window.ts';
+import {
+  requireMergingTrigger,
+  shouldFire,
+  shouldPurge,
+  type Trigger,
+  TriggerResult,
+} from './triggers/trigger.ts';
+import {
+  emptyContents,
+  emptyMergingContents,
+  type MergingWindowContents,
+  type WindowContents,
+} from './window-contents.ts';
+import type { WindowOperatorConfig, WindowResultFunction } from './window-operator-config.ts';
+import { estimateWindowStateBytes } from './window-state-bytes.ts';
+import { WindowTriggerContext } from './window-trigger-context.ts';
+
+const CONTENTS = 'window-contents';
+const NONE: readonly ActiveWindow[] = [];
+const WINDOW_SET = 'merging-window-set';
+
+/**
+ * Keyed windows (Flink's `WindowOperator`): glues an assigner, a trigger and the window contents
+ * over keyed state and timers. Subclasses say what the contents are: an accumulator
+ * (`WindowOperator`) or the records (`EvictingWindowOperator`).
+ *
+ * Per record: key → windows → add to each window's contents → ask the trigger. Windows of merging
+ * assigners (sessions) go through the key's `MergingWindowSet` first. A window lives until its
+ * cleanup time (`maxTimestamp + allowedLateness` in event time, `maxTimestamp` in processing time),
+ * when its contents, trigger state and timers go. A record too late for all its windows goes to the
+ * late-data side output, or is dropped and counted (`lateRecordsDropped`).
+ */
+export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends BaseOperator<IN, OUT> {
+  // configuration
+  protected readonly aggregate: AggregateFunction<IN, unknown, R>;
+  protected readonly resultFunction: WindowResultFunction<K, R, OUT>;
+  private readonly keySelector: KeySelector<IN, K>;
+  private readonly assigner: WindowAssigner<IN>;
+  private readonly merging: boolean;
+  private readonly trigger: Trigger<IN>;
+  private readonly eventTime: boolean;
+  private readonly allowedLatenessMs: number;
+  private readonly lateDataTag: OutputTag<IN> | undefined;
+
+  // not checkpointed
+  protected backend!: HeapKeyedStateBackend<K>;
+  protected triggerContext!: WindowTriggerContext<K>;
+  private contentsSlot = 0;
+  private windowSetSlot = 0;
+  private readonly assignerContext: WindowAssignerContext;
+  private lateRecordsDropped = 0;
+
+  // checkpointed: state backend and timers (`nextNamespace` is one more than the largest merging namespace)
+  private readonly eventTimers = new EventTimeTimers<K>();
+  private processingTimers!: ProcessingTimeTimers<K>;
+  private nextNamespace = 0;
+
+  constructor(config: WindowOperatorConfig<IN, K, unknown, R, OUT>) {
+    super(config.name);
+    if (!(config.allowedLatenessMs >= 0)) {
+      throw new RangeError(`allowed lateness must be >= 0 ms, got ${config.allowedLatenessMs}`);
+    }
+    this.aggregate = config.aggregate;
+    this.resultFunction = config.resultFunction;
+    this.keySelector = config.keySelector;
+    this.assigner = config.assigner;
+    this.merging = isMergingAssigner(config.assigner);
+    this.trigger = config.trigger;
+    this.eventTime = config.assigner.isEventTime();
+    this.allowedLatenessMs = config.allowedLatenessMs;
+    this.lateDataTag = config.lateDataTag;
+    if (this.merging) requireMergingTrigger(config.trigger, config.assigner);
+    this.assignerContext = { currentProcessingTime: () => this.context.clock.now() };
+  }
+
+  /** Adds a record to a window's state (`undefined` when the window is empty); returns the new state. */
+  protected abstract add(state: S | undefined, value: IN, timestamp: number): S;
+  /** Folds the state `source` of a merged-away window into `target`; returns the result. */
+  protected abstract mergeState(target: S, source: S): S;
+  /** Emits the result of a window that fires; returns its state afterwards (`undefined`: now empty). */
+  protected abstract emitWindow(window: TimeWindow, state: S): S | undefined;
+
+  override open(ctx: OperatorContext, output: Output<OUT>): void {
+    super.open(ctx, output);
+    const backend = new HeapKeyedStateBackend<K>(ctx.maxParallelism);
+    this.backend = backend;
+    this.contentsSlot = backend.registerState(CONTENTS);
+    this.windowSetSlot = backend.registerState(WINDOW_SET);
+    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime);
+    const store = new KeyedStateStore(backend, ctx.clock);
+    this.triggerContext = new WindowTriggerContext(
+      backend,
+      store,
+      this.eventTimers,
+      this.processingTimers,
+      ctx.clock,
+      this.eventTime,
+    );
+    this.triggerContext.currentWatermark = this.watermark;
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    this.recordsIn++;
+    this.backend.setCurrentKey(this.keySelector(value));
+    const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);
+    const accepted = this.merging
+      ? this.addToMergingWindows(value, timestamp, windows)
+      : this.addToWindows(value, timestamp, windows);
+    if (!accepted && this.eventTime && timestamp + this.allowedLatenessMs <= this.watermark) {
+      if (this.lateDataTag === undefined) this.lateRecordsDropped++;
+      else this.output.sideOutput(this.lateDataTag, value, timestamp);
+    }
+  }
+
+  override processWatermark(watermark: number): void {
+    if (watermark <= this.watermark) return;
+    this.watermark = watermark;
+    this.triggerContext.currentWatermark = watermark;
+    this.eventTimers.advanceTo(watermark, this.onEventTime);
+    this.output.emitWatermark(watermark);
+  }
+
+  override close(): void {
+    this.processingTimers?.close();
+  }
+
+  override metrics(): OperatorMetrics {
+    const stateKeys = this.backend?.keyCount ?? 0;
+    const stateEntries = this.backend?.entryCount ?? 0;
+    return {
+      ...super.metrics(),
+      lateRecordsDropped: this.lateRecordsDropped,
+      stateKeys,
+      stateEntries,
+      stateBytes: estimateWindowStateBytes(stateKeys, stateEntries),
+    };
+  }
+
+  /** Pending timers (event time, processing time), for tests and snapshots. */
+  get pendingTimers(): { eventTime: number; processingTime: number } {
+    return { eventTime: this.eventTimers.size, processingTime: this.processingTimers?.size ?? 0 };
+  }
+
+  /** The record path of windows that do not merge (namespace: the start). False if all were late. */
+  private addToWindows(value: IN, timestamp: number, windows: readonly TimeWindow[]): boolean {
+    const backend = this.backend;
+    let accepted = false;
+    for (let i = 0; i < windows.length; i++) {
+      const window = windows[i]!;
+      if (this.isWindowLate(window)) continue;
+      accepted = true;
+      const namespace = window.start;
+      let contents = backend.get<WindowContents<S>>(this.contentsSlot, namespace);
+      if (contents === undefined) contents = this.createContents(emptyContents<S>(window), namespace);
+      contents.state = this.add(contents.state, value, timestamp);
+      this.onElement(contents, namespace, value, timestamp);
+    }
+    return accepted;
+  }
+
+  /** The record path of merging windows: through the key's `MergingWindowSet`. */
+  private addToMergingWindows(value: IN, timestamp: number, windows: readonly TimeWindow[]): boolean {
+    const backend = this.backend;
+    let set = backend.get<MergingWindowSet>(this.windowSetSlot, VOID_NAMESPACE);
+    if (set === undefined) {
+      set = new MergingWindowSet();
+      backend.put(this.windowSetSlot, VOID_NAMESPACE, set);
+    }
+    let accepted = false;
+    for (const window of windows) {
+      const { window: actual, namespace } = set.addWindow(window, this.newNamespace, this.mergeWindows);
+      let contents = backend.get<WindowContents<S>>(this.contentsSlot, namespace);
+      if (this.isWindowLate(actual)) {
+        if (contents === undefined) set.retire(namespace);
+        else this.clearAllState(contents, namespace);
+        continue;
+      }
+      accepted = true;
+      contents ??= this.createContents(emptyMergingContents<S>(actual, namespace), namespace);
+      contents.state = this.add(contents.state, value, timestamp);
+      this.onElement(contents, namespace, value, timestamp);
+    }
+    if (set.size === 0) backend.remove(this.windowSetSlot, VOID_NAMESPACE);
+    return accepted;
+  }
+
+  private readonly newNamespace = (): number => this.nextNamespace++;
+
+  /**
+   * Merges the state of the merged-away windows into the new window's, lets the trigger merge its
+   * state and timers (`onMerge`), then clears the merged-away windows (trigger, cleanup timer, contents).
+   */
+  private readonly mergeWindows: MergeFunction = (result: ActiveWindow, merged: readonly ActiveWindow[]) => {
+    const backend = this.backend;
+    const target = this.createContents(
+      emptyMergingContents<S>(result.window, result.namespace),
+      result.namespace,
+    );
+    for (const active of merged) {
+      const state = backend.get<WindowContents<S>>(this.contentsSlot, active.namespace)?.state;
+      if (state === undefined) continue;
+      target.state = target.state === undefined ? state : this.mergeState(target.state, state);
+    }
+    const ctx = this.triggerContext;
+    ctx.bind(target, result.namespace);
+    ctx.merged = merged;
+    this.trigger.onMerge?.(result.window, ctx);
+    ctx.merged = NONE;
+    for (const active of merged) {
+      const contents = backend.get<MergingWindowContents<S>>(this.contentsSlot, active.namespace);
+      if (contents === undefined) continue;
+      ctx.bind(contents, contents.namespace);
+      this.trigger.clear(contents.window, ctx);
+      this.deleteCleanupTimer(contents, contents.namespace);
+      backend.remove(this.contentsSlot, contents.namespace);
+    }
+  };
+
+  private createContents<C extends WindowContents<S>>(contents: C, namespace: number): C {
+    this.backend.put(this.contentsSlot, namespace, contents);
+    this.registerCleanupTimer(contents, namespace);
+    return contents;
+  }
+
+  private onElement(contents: WindowContents<S>, namespace: number, value: IN, timestamp: number): void {
+    const ctx = this.triggerContext;
+    ctx.bind(contents, namespace);
+    const result = this.trigger.onElement(value, timestamp, contents.window, ctx);
+    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
+  }
+
+  private apply(contents: WindowContents<S>, result: TriggerResult): void {
+    if (shouldFire(result) && contents.state !== undefined) {
+      contents.state = this.emitWindow(contents.window, contents.state);
+    }
+    if (shouldPurge(result)) contents.state = undefined;
+  }
+
+  private readonly onEventTime = (key: K, namespace: number, time: number): void => {
+    const contents = this.timerContents(key, namespace);
+    if (contents === undefined) return; // the window is gone (a trigger left a timer behind)
+    if (this.eventTime && contents.registeredTimer === time) contents.registeredTimer = Number.NaN;
+    const result = this.trigger.onEventTime(time, contents.window, this.triggerContext);
+    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
+    if (this.eventTime && time === this.cleanupTime(contents.window)) this.clearAllState(contents, namespace);
+  };
+
+  private readonly onProcessingTime = (key: K, namespace: number, time: number): void => {
+    const contents = this.timerContents(key, namespace);
+    if (contents === undefined) return;
+    if (!this.eventTime && contents.registeredTimer === time) contents.registeredTimer = Number.NaN;
+    const result = this.trigger.onProcessingTime(time, contents.window, this.triggerContext);
+    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
+    if (!this.eventTime && time === this.cleanupTime(contents.window))
+      this.clearAllState(contents, namespace);
+  };
+
+  private timerContents(key: K, namespace: number): WindowContents<S> | undefined {
+    this.backend.setCurrentKey(key);
+    const contents = this.backend.get<WindowContents<S>>(this.contentsSlot, namespace);
+    if (contents !== undefined) this.triggerContext.bind(contents, namespace);
+    return contents;
+  }
+
+  /** Removes a window for good: trigger state and timers, contents, its place in the merging set. */
+  private clearAllState(contents: WindowContents<S>, namespace: number): void {
+    const ctx = this.triggerContext;
+    ctx.bind(contents, namespace);
+    this.trigger.clear(contents.window, ctx);
+    this.deleteCleanupTimer(contents, namespace);
+    this.backend.remove(this.contentsSlot, namespace);
+    if (!this.merging) return;
+    const set = this.backend.get<MergingWindowSet>(this.windowSetSlot, VOID_NAMESPACE);
+    set?.retire(namespace);
+    if (set !== undefined && set.size === 0) this.backend.remove(this.windowSetSlot, VOID_NAMESPACE);
+  }
+
+  private isWindowLate(window: TimeWindow): boolean {
+    return this.eventTime && this.cleanupTime(window) <= this.watermark;
+  }
+
+  private cleanupTime(window: TimeWindow): number {
+    return this.eventTime ? window.maxTimestamp() + this.allowedLatenessMs : window.maxTimestamp();
+  }
+
+  private registerCleanupTimer(contents: WindowContents<S>, namespace: number): void {
+    const time = this.cleanupTime(contents.window);
+    if (time >= MAX_WATERMARK) return; // the end of time (the global window): never cleaned up
+    const ctx = this.triggerContext;
+    ctx.bind(contents, namespace);
+    if (this.eventTime) ctx.registerEventTimeTimer(time);
+    else ctx.registerProcessingTimeTimer(time);
+  }
+
+  private deleteCleanupTimer(contents: WindowContents<S>, namespace: number): void {
+    const time = this.cleanupTime(contents.window);
+    if (time >= MAX_WATERMARK) return;
+    const ctx = this.triggerContext;
+    ctx.bind(contents, namespace);
+    if (this.eventTime) ctx.deleteEventTimeTimer(time);
+    else ctx.deleteProcessingTimeTimer(time);
+  }
+}
