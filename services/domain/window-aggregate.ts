@@ -1,6 +1,8 @@
 /**
- * The result of the default job: summary statistics of one (device, metric) series over one
+ * The result of a windowed job: summary statistics of one (device, metric) series over one
  * event-time window `[start, end)`. Written to InfluxDB measurement `window_agg`, stamped with `start`.
+ * A job file may ask for fewer statistics (those not computed are `NaN`, and left out of InfluxDB)
+ * or for more (in `extra`, each written as a field of its own).
  */
 export interface WindowAggregate {
   readonly device: string;
@@ -17,6 +19,8 @@ export interface WindowAggregate {
   readonly max: number;
   /** Population standard deviation. */
   readonly stddev: number;
+  /** Further aggregates a job asked for, by field name: `sum`, `first`, `last`, `p50`, `p95`, `p99.9`… */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /** True when `value` has the shape of a {@link WindowAggregate} (for feeds that carry untyped events). */

@@ -1,12 +1,18 @@
-import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineJob } from '../config/define-job.ts';
+import type { JobSpec } from '../config/job-spec.ts';
+import { parseJobFile } from '../config/parse-job-file.ts';
+import type { Reading } from '../domain/reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
-import { summaryStats } from '../engine/aggregates/summary-stats.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { Source } from '../engine/api/source.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
-import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
-import { TumblingEventTimeWindows } from '../engine/windows/assigners/tumbling-event-time-windows.ts';
 
+/** The job file `eddy start` runs when given none. */
+export const DEFAULT_JOB_FILE = fileURLToPath(new URL('./default-job.yaml', import.meta.url));
+
+/** What `eddy start`'s `--window`, `--out-of-orderness` and `--quiet-period` change in the default job. */
 export interface DefaultJobOptions {
   /** Tumbling window size. Default 10 s. */
   readonly windowMs?: number;
@@ -16,11 +22,39 @@ export interface DefaultJobOptions {
   readonly quietPeriodMs?: number;
 }
 
+/** The default job's settings, as in `default-job.yaml` (a test keeps the two the same). */
 export const DEFAULT_JOB = { windowMs: 10_000, outOfOrdernessMs: 2_000, quietPeriodMs: 30_000 } as const;
 
+let shipped: JobSpec | undefined;
+
 /**
- * Eddy's default job: per device and metric, tumbling event-time windows with count, mean, min,
- * max and stddev, sent to every given sink (InfluxDB `window_agg`, the live feed).
+ * Eddy's default job (`default-job.yaml`): per device and metric, 10 s tumbling event-time windows
+ * with count, mean, min, max and stddev, to InfluxDB `window_agg` and the live feed. The options
+ * (from `eddy start`'s flags) replace its window size, out-of-orderness and quiet period.
+ *
+ * @example
+ * defaultJobSpec({ windowMs: 60_000 }).windows[0]; // { type: 'tumbling', sizeMs: 60000, ... }
+ */
+export function defaultJobSpec(options: DefaultJobOptions = {}): JobSpec {
+  shipped ??= parseJobFile(readFileSync(DEFAULT_JOB_FILE, 'utf8'), DEFAULT_JOB_FILE);
+  const [window] = shipped.windows;
+  if (window?.type !== 'tumbling' || shipped.windows.length !== 1) {
+    throw new Error(`${DEFAULT_JOB_FILE}: the default job must have exactly one tumbling window`);
+  }
+  return {
+    ...shipped,
+    time: {
+      ...shipped.time,
+      maxOutOfOrdernessMs: options.outOfOrdernessMs ?? shipped.time.maxOutOfOrdernessMs,
+      quietPeriodMs: options.quietPeriodMs ?? shipped.time.quietPeriodMs,
+    },
+    windows: [{ ...window, sizeMs: options.windowMs ?? window.sizeMs }],
+  };
+}
+
+/**
+ * Builds the default job (see {@link defaultJobSpec}) on `env`, reading from `source` and writing
+ * every window aggregate to each of `sinks`.
  *
  * readings ─ timestamps & watermarks ─ keyBy(device/metric) ─ tumbling window ─ summary ─ sinks
  */
@@ -30,26 +64,5 @@ export function defineDefaultJob(
   sinks: readonly Sink<WindowAggregate>[],
   options: DefaultJobOptions = {},
 ): void {
-  const windowMs = options.windowMs ?? DEFAULT_JOB.windowMs;
-  const watermarks = WatermarkStrategy.forBoundedOutOfOrderness<Reading>(
-    options.outOfOrdernessMs ?? DEFAULT_JOB.outOfOrdernessMs,
-  )
-    .withTimestampAssigner((r) => r.ts)
-    .withQuietPeriod(options.quietPeriodMs ?? DEFAULT_JOB.quietPeriodMs);
-  const windows = TumblingEventTimeWindows.of<Reading>(windowMs);
-  const aggregates = env
-    .fromSource(source, watermarks)
-    .keyBy((r) => seriesKey(r.device, r.metric))
-    .window(windows)
-    .aggregate(
-      summaryStats((r: Reading) => r.value),
-      (key, window, stats): WindowAggregate => ({
-        ...splitSeriesKey(key),
-        window: windows.label,
-        start: window.start,
-        end: window.end,
-        ...stats,
-      }),
-    );
-  for (const sink of sinks) aggregates.sinkTo(sink);
+  defineJob(env, defaultJobSpec(options), { source, results: sinks });
 }

@@ -1,3 +1,4 @@
+import type { JobSpec } from '../config/job-spec.ts';
 import type { Clock } from '../engine/time/clock.ts';
 import { DEFAULT_JOB } from '../jobs/default-job.ts';
 
@@ -20,8 +21,16 @@ export interface StartOptions {
   readonly host: string;
   /** Where Eddy keeps its files (a spawned InfluxDB's data, later checkpoints). Default `./.eddy`. */
   readonly dataDir: string;
+  /**
+   * The job to run, from a job file (`--job`, see `loadJobFile`). Unset: the default job
+   * (`services/jobs/default-job.yaml`), shaped by the three settings below.
+   */
+  readonly job?: JobSpec;
+  /** Window size of the default job (not used with `job`). */
   readonly windowMs: number;
+  /** Out-of-orderness of the default job (not used with `job`). */
   readonly outOfOrdernessMs: number;
+  /** Quiet period of the default job (not used with `job`). */
   readonly quietPeriodMs: number;
   readonly clock?: Clock;
 }

@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
 import { createLogger } from '../../common/logger.ts';
+import { JobFileError } from '../../config/job-file-error.ts';
+import type { JobSpec } from '../../config/job-spec.ts';
+import { loadJobFile } from '../../config/load-job-file.ts';
 import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
 import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
 import { parseCount, parseDurationOption, parseInteger, parsePort, parseUrl } from '../options.ts';
@@ -14,11 +17,19 @@ interface StartFlags {
   port: number;
   host: string;
   dataDir: string;
+  job?: string;
   window: number;
   outOfOrderness: number;
   quietPeriod: number;
   logLevel: string;
 }
+
+/** The flags that change the default job; a job file sets these itself. */
+const DEFAULT_JOB_FLAGS = [
+  ['window', '--window'],
+  ['outOfOrderness', '--out-of-orderness'],
+  ['quietPeriod', '--quiet-period'],
+] as const;
 
 const parseInflux = (value: string) => (value === 'off' ? value : parseUrl(['http:', 'https:'])(value));
 
@@ -80,7 +91,13 @@ export function startCommand(): Command {
         .default(START_DEFAULTS.dataDir),
     )
     .addOption(
-      new Option('--window <duration>', 'tumbling window size')
+      new Option(
+        '--job <file>',
+        'a job file (YAML) to run instead of the default job (see README, "Job files")',
+      ).env('EDDY_JOB'),
+    )
+    .addOption(
+      new Option('--window <duration>', 'tumbling window size of the default job')
         .env('EDDY_WINDOW')
         .argParser(parseDurationOption)
         .default(START_DEFAULTS.windowMs, '10s'),
@@ -103,8 +120,28 @@ export function startCommand(): Command {
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
         .default('info'),
     )
-    .action(async (flags: StartFlags) => {
+    .action(async (flags: StartFlags, command: Command) => {
       const logger = createLogger({ level: flags.logLevel });
+      let job: JobSpec | undefined;
+      if (flags.job !== undefined) {
+        const shaping = DEFAULT_JOB_FLAGS.filter(([key]) => command.getOptionValueSource(key) !== 'default');
+        if (shaping.length > 0) {
+          process.stderr.write(
+            `${shaping.map(([, flag]) => flag).join(', ')} shape${shaping.length === 1 ? 's' : ''} the default job only: ` +
+              `with --job, set windows and time in ${flags.job}\n`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        try {
+          job = await loadJobFile(flags.job);
+        } catch (error) {
+          if (!(error instanceof JobFileError)) throw error;
+          process.stderr.write(`${error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+      }
       const options: StartOptions = {
         ...(flags.mqtt === undefined ? {} : { mqttUrl: flags.mqtt }),
         mqttPort: flags.mqttPort,
@@ -115,6 +152,7 @@ export function startCommand(): Command {
         port: flags.port,
         host: flags.host,
         dataDir: flags.dataDir,
+        ...(job === undefined ? {} : { job }),
         windowMs: flags.window,
         outOfOrdernessMs: flags.outOfOrderness,
         quietPeriodMs: flags.quietPeriod,

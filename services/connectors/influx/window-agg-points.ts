@@ -1,4 +1,4 @@
-import type { IPoint } from 'influx';
+import { FieldType, type IPoint, type ISchemaOptions } from 'influx';
 import type { WindowAggregate } from '../../domain/window-aggregate.ts';
 import { WINDOW_AGG } from './influx-schema.ts';
 
@@ -14,6 +14,8 @@ export const WINDOW_AGG_MEASUREMENT = WINDOW_AGG.measurement;
  * Line protocol cannot carry NaN or ±Infinity: a float field that is not finite is left out
  * (InfluxDB reads it back as null) instead of making the server refuse the whole batch.
  * The timestamp is a numeric string so that a window starting at epoch 0 keeps its time.
+ * Aggregates in `extra` (a job file's `sum`, `first`, `last`, `p95`…) become float fields of their
+ * own; a job file may also name another measurement of the same shape.
  *
  * @example
  * windowAggregateToPoint({ device: 'boiler-1', metric: 'temperature', window: '10s',
@@ -21,14 +23,23 @@ export const WINDOW_AGG_MEASUREMENT = WINDOW_AGG.measurement;
  * // { measurement: 'window_agg', tags: { device: 'boiler-1', metric: 'temperature', window: '10s' },
  * //   fields: { count: 3, mean: 21, min: 20, max: 22, stddev: 0.8 }, timestamp: '1700000000000' }
  */
-export function windowAggregateToPoint(agg: WindowAggregate): IPoint {
+export function windowAggregateToPoint(
+  agg: WindowAggregate,
+  measurement: string = WINDOW_AGG_MEASUREMENT,
+): IPoint {
   const fields: Record<string, number> = { count: agg.count };
   if (Number.isFinite(agg.mean)) fields.mean = agg.mean;
   if (Number.isFinite(agg.min)) fields.min = agg.min;
   if (Number.isFinite(agg.max)) fields.max = agg.max;
   if (Number.isFinite(agg.stddev)) fields.stddev = agg.stddev;
+  if (agg.extra !== undefined) {
+    for (const name in agg.extra) {
+      const value = agg.extra[name]!;
+      if (Number.isFinite(value) && !(name in fields)) fields[name] = value;
+    }
+  }
   return {
-    measurement: WINDOW_AGG_MEASUREMENT,
+    measurement,
     tags: { device: agg.device, metric: agg.metric, window: agg.window },
     fields,
     timestamp: String(Math.trunc(agg.start)),
@@ -38,4 +49,35 @@ export function windowAggregateToPoint(agg: WindowAggregate): IPoint {
 /** {@link windowAggregateToPoint} in the shape `InfluxSink`'s `toPoints` takes. */
 export function windowAggregateToPoints(agg: WindowAggregate): IPoint[] {
   return [windowAggregateToPoint(agg)];
+}
+
+/**
+ * `toPoints` for an `InfluxSink` writing window aggregates to `measurement` (default `window_agg`).
+ *
+ * @example
+ * new InfluxSink({ client, database, toPoints: windowAggregatePoints('plant_agg') });
+ */
+export function windowAggregatePoints(
+  measurement: string = WINDOW_AGG_MEASUREMENT,
+): (agg: WindowAggregate) => IPoint[] {
+  return (agg) => [windowAggregateToPoint(agg, measurement)];
+}
+
+/**
+ * The `influx` client schema of a window-aggregate measurement with the extra fields a job asks for
+ * (the client refuses fields its schema does not name). Register it with `client.addSchema()`.
+ *
+ * @example
+ * client.addSchema(windowAggregateSchema('eddy', 'window_agg', ['sum', 'p95']));
+ */
+export function windowAggregateSchema(
+  database: string,
+  measurement: string = WINDOW_AGG_MEASUREMENT,
+  extraFields: readonly string[] = [],
+): ISchemaOptions {
+  const fields: Record<string, FieldType> = {};
+  for (const [key, type] of Object.entries(WINDOW_AGG.fieldTypes))
+    fields[WINDOW_AGG.fields[key as keyof typeof WINDOW_AGG.fields]] = type;
+  for (const name of extraFields) fields[name] ??= FieldType.FLOAT;
+  return { database, measurement, tags: Object.values(WINDOW_AGG.tags), fields };
 }

@@ -3,19 +3,27 @@ import { type Logger, silentLogger } from '../../common/logger.ts';
 import type { Reading } from '../../domain/reading.ts';
 import type { Source, SourceContext } from '../../engine/api/source.ts';
 import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
+import { compilePayloadMapping, type PayloadMapping } from './payload-mapping.ts';
 import {
   EMPTY_INGEST_STATS,
   type TelemetryDecodeLimits,
   TelemetryIngest,
   type TelemetryIngestStats,
 } from './telemetry-ingest.ts';
-import { TELEMETRY_TOPIC_FILTER } from './telemetry-topic.ts';
+import { compileTopicPatterns, type TopicPattern } from './topic-pattern.ts';
 
 export interface BrokerSourceOptions {
   /** The embedded broker (`startEmbeddedBroker().broker`). */
   readonly broker: Aedes;
   /** Decoder limits (payload size, records per message, timestamp bounds). */
   readonly limits?: TelemetryDecodeLimits;
+  /**
+   * Topic patterns to subscribe to, each with a `{device}` level (see `compileTopicPattern`).
+   * Default: `sensors/{device}/telemetry`. Overlapping patterns may deliver a message twice.
+   */
+  readonly topics?: readonly string[];
+  /** Which payload fields hold the time and the metrics. Default: Eddy's own format (`ts`). */
+  readonly payload?: PayloadMapping;
   /** Default {@link DEAD_LETTER_TOPIC}. */
   readonly deadLetterTopic?: string;
   readonly logger?: Logger;
@@ -63,6 +71,7 @@ export class BrokerSource implements Source<Reading> {
   private readonly options: BrokerSourceOptions;
   private readonly broker: Aedes;
   private readonly logger: Logger;
+  private readonly topics: readonly TopicPattern[];
 
   private ingest: TelemetryIngest | undefined;
   private subscribed = false;
@@ -89,6 +98,8 @@ export class BrokerSource implements Source<Reading> {
     this.broker = options.broker;
     this.name = options.name ?? 'broker-source';
     this.logger = options.logger ?? silentLogger;
+    this.topics = compileTopicPatterns(options.topics);
+    if (options.payload !== undefined) compilePayloadMapping(options.payload); // fails here, not at open()
   }
 
   async open(ctx: SourceContext<Reading>): Promise<void> {
@@ -101,12 +112,19 @@ export class BrokerSource implements Source<Reading> {
       logger: this.logger,
       topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
     });
-    this.ingest = new TelemetryIngest({ ctx, deadLetters, limits: this.options.limits ?? {} });
-    await new Promise<void>((resolve) =>
-      this.broker.subscribe(TELEMETRY_TOPIC_FILTER, this.onDelivery, resolve),
-    );
+    this.ingest = new TelemetryIngest({
+      ctx,
+      deadLetters,
+      limits: this.options.limits ?? {},
+      topics: this.topics,
+      ...(this.options.payload === undefined ? {} : { payload: this.options.payload }),
+    });
+    for (const { filter } of this.topics) {
+      await new Promise<void>((resolve) => this.broker.subscribe(filter, this.onDelivery, resolve));
+    }
     this.subscribed = true;
-    this.logger.info({ filter: TELEMETRY_TOPIC_FILTER }, 'broker source subscribed to the embedded broker');
+    const filters = this.topics.map((t) => t.filter);
+    this.logger.info({ filter: filters.join(', ') }, 'broker source subscribed to the embedded broker');
   }
 
   pause(): void {
@@ -131,9 +149,9 @@ export class BrokerSource implements Source<Reading> {
     for (const { done } of this.held.splice(0)) done();
     if (!this.subscribed) return;
     this.subscribed = false;
-    await new Promise<void>((resolve) =>
-      this.broker.unsubscribe(TELEMETRY_TOPIC_FILTER, this.onDelivery, resolve),
-    );
+    for (const { filter } of this.topics) {
+      await new Promise<void>((resolve) => this.broker.unsubscribe(filter, this.onDelivery, resolve));
+    }
   }
 
   stats(): BrokerSourceStats {

@@ -1,6 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { METRIC_NAME_PATTERN, type Reading } from '../../domain/reading.ts';
 import { explainIsoTimestamp, parseIsoTimestamp } from './iso-timestamp.ts';
+import {
+  type CompiledPayloadMapping,
+  DEFAULT_PAYLOAD_MAPPING,
+  describeTimeFormat,
+  readEventTime,
+} from './payload-mapping.ts';
 
 /** Largest payload accepted by default: 256 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -51,6 +57,11 @@ export interface DecodeTelemetryOptions {
   readonly maxFutureMs?: number;
   /** Refuse records whose `ts` is more than this many ms before `now`. */
   readonly maxPastMs?: number;
+  /**
+   * Which fields hold the time and the metrics (`compilePayloadMapping`). Default: Eddy's own format,
+   * `ts` in epoch ms or ISO-8601 and every other field a metric.
+   */
+  readonly payload?: CompiledPayloadMapping;
 }
 
 /** The readings of an accepted message, in record order then field order. */
@@ -133,28 +144,50 @@ function decodeRecord(
       : fail('invalid_shape', `record ${index}: expected an object, got ${describe(record)}`);
   }
   const fields = record as Record<string, unknown>;
-  const ts = fields.ts;
+  const payload = options.payload ?? DEFAULT_PAYLOAD_MAPPING;
+  const { timeField, timeFormat, include, exclude } = payload;
+  const ts = fields[timeField];
   let tsMs: number;
-  if (typeof ts === 'number') {
+  if (ts === undefined) {
+    return failAt(
+      index,
+      'missing_ts',
+      `missing field ${quote(timeField)} (${describeTimeFormat(timeFormat)})`,
+    );
+  } else if (timeFormat !== 'auto') {
+    const time = readEventTime(ts, timeFormat, timeField);
+    if (typeof time === 'string') return failAt(index, 'invalid_ts', time);
+    tsMs = time;
+  } else if (typeof ts === 'number') {
     if (!Number.isInteger(ts)) {
-      return failAt(index, 'invalid_ts', `field "ts": expected integer epoch milliseconds, got ${ts}`);
+      return failAt(
+        index,
+        'invalid_ts',
+        `field ${quote(timeField)}: expected integer epoch milliseconds, got ${ts}`,
+      );
     }
     if (Math.abs(ts) > MAX_EPOCH_MS) {
-      return failAt(index, 'invalid_ts', `field "ts": ${ts} is beyond the range of dates (±8.64e15 ms)`);
+      return failAt(
+        index,
+        'invalid_ts',
+        `field ${quote(timeField)}: ${ts} is beyond the range of dates (±8.64e15 ms)`,
+      );
     }
     tsMs = ts;
   } else if (typeof ts === 'string') {
     tsMs = parseIsoTimestamp(ts);
     if (Number.isNaN(tsMs)) {
-      return failAt(index, 'invalid_ts', `field "ts": ${quote(ts)} ${explainIsoTimestamp(ts)}`);
+      return failAt(
+        index,
+        'invalid_ts',
+        `field ${quote(timeField)}: ${quote(ts)} ${explainIsoTimestamp(ts)}`,
+      );
     }
-  } else if (ts === undefined) {
-    return failAt(index, 'missing_ts', 'missing field "ts" (epoch milliseconds or an ISO-8601 string)');
   } else {
     return failAt(
       index,
       'invalid_ts',
-      `field "ts": expected epoch milliseconds or an ISO-8601 string, got ${describe(ts)}`,
+      `field ${quote(timeField)}: expected epoch milliseconds or an ISO-8601 string, got ${describe(ts)}`,
     );
   }
   if (options.maxFutureMs !== undefined || options.maxPastMs !== undefined) {
@@ -164,7 +197,8 @@ function decodeRecord(
 
   const before = out.length;
   for (const name in fields) {
-    if (name === 'ts') continue;
+    if (name === timeField) continue;
+    if (include !== undefined ? !include.has(name) : exclude?.has(name)) continue;
     if (!METRIC_NAME_PATTERN.test(name)) {
       return failAt(
         index,
@@ -183,7 +217,13 @@ function decodeRecord(
     out.push({ device: deviceId, metric: name, ts: tsMs, value });
   }
   if (out.length === before) {
-    return failAt(index, 'no_metrics', 'no metrics: add at least one numeric field besides "ts"');
+    return failAt(
+      index,
+      'no_metrics',
+      include === undefined
+        ? `no metrics: add at least one numeric field besides ${quote(timeField)}`
+        : `no metrics: none of the fields ${[...include].map((name) => quote(name)).join(', ')} is present`,
+    );
   }
   return undefined;
 }
@@ -196,11 +236,12 @@ function checkBounds(ts: number, index: number, options: DecodeTelemetryOptions)
     );
   }
   const { maxFutureMs, maxPastMs } = options;
+  const field = quote((options.payload ?? DEFAULT_PAYLOAD_MAPPING).timeField);
   if (maxFutureMs !== undefined && ts - now > maxFutureMs) {
     return failAt(
       index,
       'ts_out_of_range',
-      `field "ts": ${new Date(ts).toISOString()} is ${ts - now} ms ahead of processing time, the limit is ${maxFutureMs} ms`,
+      `field ${field}: ${new Date(ts).toISOString()} is ${ts - now} ms ahead of processing time, the limit is ${maxFutureMs} ms`,
     );
   }
   if (maxPastMs !== undefined && now - ts > maxPastMs) {
@@ -208,7 +249,7 @@ function checkBounds(ts: number, index: number, options: DecodeTelemetryOptions)
     return failAt(
       index,
       'ts_out_of_range',
-      `field "ts": ${new Date(ts).toISOString()} is ${now - ts} ms behind processing time, the limit is ${maxPastMs} ms${hint}`,
+      `field ${field}: ${new Date(ts).toISOString()} is ${now - ts} ms behind processing time, the limit is ${maxPastMs} ms${hint}`,
     );
   }
   return undefined;

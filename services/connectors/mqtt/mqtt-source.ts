@@ -9,13 +9,14 @@ import { type Logger, silentLogger, stripCredentials } from '../../common/logger
 import type { Reading } from '../../domain/reading.ts';
 import type { Source, SourceContext } from '../../engine/api/source.ts';
 import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
+import { compilePayloadMapping, type PayloadMapping } from './payload-mapping.ts';
 import {
   EMPTY_INGEST_STATS,
   type TelemetryDecodeLimits,
   TelemetryIngest,
   type TelemetryIngestStats,
 } from './telemetry-ingest.ts';
-import { TELEMETRY_TOPIC_FILTER } from './telemetry-topic.ts';
+import { compileTopicPatterns, type TopicPattern } from './topic-pattern.ts';
 
 export interface MqttSourceOptions {
   /** Broker URL: `mqtt://host:1883` or `mqtts://host:8883`; credentials may be in the URL. */
@@ -28,6 +29,13 @@ export interface MqttSourceOptions {
   readonly connectTimeoutMs?: number;
   /** Decoder limits (payload size, records per message, timestamp bounds). */
   readonly limits?: TelemetryDecodeLimits;
+  /**
+   * Topic patterns to subscribe to, each with a `{device}` level (see `compileTopicPattern`).
+   * Default: `sensors/{device}/telemetry`. Overlapping patterns may deliver a message twice.
+   */
+  readonly topics?: readonly string[];
+  /** Which payload fields hold the time and the metrics. Default: Eddy's own format (`ts`). */
+  readonly payload?: PayloadMapping;
   /** Default {@link DEAD_LETTER_TOPIC}. */
   readonly deadLetterTopic?: string;
   readonly logger?: Logger;
@@ -72,6 +80,7 @@ export class MqttSource implements Source<Reading> {
   private readonly logger: Logger;
   private readonly qos: 0 | 1 | 2;
   private readonly connectTimeoutMs: number;
+  private readonly topics: readonly TopicPattern[];
 
   private client: MqttClient | undefined;
   private ingest: TelemetryIngest | undefined;
@@ -89,6 +98,8 @@ export class MqttSource implements Source<Reading> {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     if (![0, 1, 2].includes(this.qos)) throw new RangeError(`MQTT qos must be 0, 1 or 2, got ${this.qos}`);
     if (!(this.connectTimeoutMs > 0)) throw new RangeError('connectTimeoutMs must be > 0');
+    this.topics = compileTopicPatterns(options.topics);
+    if (options.payload !== undefined) compilePayloadMapping(options.payload); // fails here, not at open()
   }
 
   async open(ctx: SourceContext<Reading>): Promise<void> {
@@ -101,7 +112,13 @@ export class MqttSource implements Source<Reading> {
       topic: deadLetterTopic,
     });
     // Built before connecting: it validates the limits, and a bad limit must not leave a client behind.
-    this.ingest = new TelemetryIngest({ ctx, deadLetters, limits: this.options.limits ?? {} });
+    this.ingest = new TelemetryIngest({
+      ctx,
+      deadLetters,
+      limits: this.options.limits ?? {},
+      topics: this.topics,
+      ...(this.options.payload === undefined ? {} : { payload: this.options.payload }),
+    });
     const client = connect(url, {
       ...clientOptions,
       ...(clientId === undefined ? {} : { clientId }),
@@ -118,7 +135,7 @@ export class MqttSource implements Source<Reading> {
       throw error;
     }
     this.logger.info(
-      { url: stripCredentials(url), filter: TELEMETRY_TOPIC_FILTER, qos: this.qos },
+      { url: stripCredentials(url), filter: this.topics.map((t) => t.filter).join(', '), qos: this.qos },
       'MQTT source subscribed',
     );
   }
@@ -216,12 +233,14 @@ export class MqttSource implements Source<Reading> {
       };
       const onConnect = () => {
         client.off('connect', onConnect);
-        client.subscribe(TELEMETRY_TOPIC_FILTER, { qos: this.qos }, (error, granted) => {
-          const code = granted?.[0]?.qos ?? 0;
-          if (error || code >= 0x80) {
+        const filters = this.topics.map((t) => t.filter);
+        client.subscribe(filters, { qos: this.qos }, (error, granted) => {
+          const refused = granted?.find((grant) => grant.qos >= 0x80);
+          const code = refused?.qos ?? 0;
+          if (error || refused) {
             finish(
               new Error(
-                `the MQTT broker at ${where} refused the subscription to ${TELEMETRY_TOPIC_FILTER}` +
+                `the MQTT broker at ${where} refused the subscription to ${refused?.topic ?? filters.join(', ')}` +
                   ` (${error?.message ?? `reason code ${code}`}); check the broker's access control`,
                 { cause: error },
               ),

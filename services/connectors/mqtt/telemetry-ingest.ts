@@ -2,10 +2,12 @@ import type { Reading } from '../../domain/reading.ts';
 import type { SourceContext } from '../../engine/api/source.ts';
 import type { DeadLetterChannel, DeadLetterStats } from './dead-letters.ts';
 import { type DecodeTelemetryOptions, decodeTelemetry } from './decode-telemetry.ts';
-import { parseTelemetryTopic } from './telemetry-topic.ts';
+import { compilePayloadMapping, type PayloadMapping } from './payload-mapping.ts';
+import { parseTelemetryTopic, type TelemetryTopicResult } from './telemetry-topic.ts';
+import { parseTopicWith, type TopicPattern } from './topic-pattern.ts';
 
 /** Decoder limits a source is configured with; `now` is filled in per message from the Clock. */
-export type TelemetryDecodeLimits = Omit<DecodeTelemetryOptions, 'now'>;
+export type TelemetryDecodeLimits = Omit<DecodeTelemetryOptions, 'now' | 'payload'>;
 
 export interface TelemetryIngestStats {
   /** Messages handled, good or bad. */
@@ -31,7 +33,8 @@ export interface TelemetryIngestStats {
 export class TelemetryIngest {
   private readonly ctx: SourceContext<Reading>;
   private readonly deadLetters: DeadLetterChannel;
-  private readonly limits: TelemetryDecodeLimits;
+  private readonly limits: DecodeTelemetryOptions;
+  private readonly parseTopic: (topic: string) => TelemetryTopicResult;
   private readonly bounded: boolean;
   /** Reused for every message when bounds need `now` (saves an allocation per message). */
   private readonly boundedOptions: {
@@ -45,10 +48,17 @@ export class TelemetryIngest {
     ctx: SourceContext<Reading>;
     deadLetters: DeadLetterChannel;
     limits?: TelemetryDecodeLimits;
+    /** Where the device id is in the topic. Default: `sensors/<deviceId>/telemetry`. */
+    topics?: readonly TopicPattern[];
+    /** Which fields hold the time and the metrics. Default: `ts`, and every other field a metric. */
+    payload?: PayloadMapping;
   }) {
     this.ctx = options.ctx;
     this.deadLetters = options.deadLetters;
-    this.limits = checkLimits(options.limits ?? {});
+    const limits = checkLimits(options.limits ?? {});
+    this.limits =
+      options.payload === undefined ? limits : { ...limits, payload: compilePayloadMapping(options.payload) };
+    this.parseTopic = options.topics === undefined ? parseTelemetryTopic : parseTopicWith(options.topics);
     this.bounded = this.limits.maxFutureMs !== undefined || this.limits.maxPastMs !== undefined;
     this.boundedOptions = { ...this.limits };
   }
@@ -56,7 +66,7 @@ export class TelemetryIngest {
   /** Handles one message; returns the number of readings it produced (0 when refused). */
   handle(topic: string, payload: Buffer): number {
     this.messages++;
-    const parsedTopic = parseTelemetryTopic(topic);
+    const parsedTopic = this.parseTopic(topic);
     if (!parsedTopic.ok) {
       this.deadLetters.send(topic, payload, parsedTopic);
       return 0;

@@ -1,0 +1,142 @@
+import type { LateReading } from '../domain/late-reading.ts';
+import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
+import type { WindowAggregate } from '../domain/window-aggregate.ts';
+import type { AggregateFields } from '../engine/aggregates/combine-aggregates.ts';
+import { namedAggregates } from '../engine/aggregates/named-aggregates.ts';
+import type { KeySelector } from '../engine/api/functions.ts';
+import { OutputTag } from '../engine/api/output-tag.ts';
+import type { Sink } from '../engine/api/sink.ts';
+import type { Source } from '../engine/api/source.ts';
+import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
+import type { JobMetrics } from '../engine/runtime/job-execution.ts';
+import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
+import type { JobSpec, KeyPart } from './job-spec.ts';
+import { shareSink } from './shared-sink.ts';
+import { windowAssigner } from './window-assigner-of.ts';
+
+/** The device or metric of a series keyed without it (`key: [metric]` aggregates all devices). */
+export const ALL = '*';
+
+/** Name prefix of the step that hands a window's late readings to their sink (see {@link windowStats}). */
+const LATE_STEP = 'late-readings';
+
+/** The statistics every window aggregate carries (NaN when a job does not ask for one). */
+const SUMMARY = new Set(['count', 'mean', 'min', 'max', 'stddev']);
+
+/** What a job built from a job file reads from and writes to; the caller opens nothing. */
+export interface JobConnections {
+  /** The readings (an MQTT source set up with the job's topics and payload mapping). */
+  readonly source: Source<Reading>;
+  /** Where every window's results go: InfluxDB, the live feed… Each may be fed by several windows. */
+  readonly results: readonly Sink<WindowAggregate>[];
+  /** Where late readings of `late: influx` windows go; without it they are only counted. */
+  readonly lateReadings?: Sink<LateReading>;
+}
+
+/**
+ * Builds a job file's job with the DataStream API:
+ *
+ *   source ─ timestamps & watermarks ─ keyBy(device/metric) ─┬─ window 1 ─ aggregates ─ results
+ *                                                             └─ window 2 ─ …          └─ late ─ lateReadings
+ *
+ * Every window is a branch of its own over the same keyed stream; its results are window
+ * aggregates (`count` always, the summary statistics asked for, others in `extra`).
+ *
+ * @example
+ * const env = new StreamEnvironment();
+ * defineJob(env, await loadJobFile('job.yaml'), { source, results: [influxSink, liveSink] });
+ * const job = await env.start(spec.name);
+ */
+export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: JobConnections): void {
+  if (connections.results.length === 0) throw new Error(`job ${spec.name}: give at least one result sink`);
+  let watermarks = WatermarkStrategy.forBoundedOutOfOrderness<Reading>(spec.time.maxOutOfOrdernessMs)
+    .withTimestampAssigner((r) => r.ts)
+    .withQuietPeriod(spec.time.quietPeriodMs);
+  if (spec.time.idleTimeoutMs !== undefined) watermarks = watermarks.withIdleness(spec.time.idleTimeoutMs);
+
+  const split = keySplitter(spec.key);
+  const keyed = env.fromSource(connections.source, watermarks).keyBy(keySelector(spec.key));
+  const results = connections.results.map((sink) => shareSink(sink));
+  const lateSink = connections.lateReadings === undefined ? undefined : shareSink(connections.lateReadings);
+
+  spec.windows.forEach((windowSpec, i) => {
+    const assigner = windowAssigner(windowSpec);
+    const label = assigner.label;
+    const names = windowSpec.aggregates.includes('count')
+      ? windowSpec.aggregates
+      : ['count', ...windowSpec.aggregates];
+    const aggregate = namedAggregates(names, { value: (r: Reading) => r.value, time: (r: Reading) => r.ts });
+    const extras = names.filter((name) => !SUMMARY.has(name));
+    const windowed = keyed.window(assigner).allowedLateness(windowSpec.allowedLatenessMs);
+    const lateTag = new OutputTag<Reading>(`late-readings-${i}`);
+    if (windowSpec.late === 'influx' && lateSink !== undefined) windowed.sideOutputLateData(lateTag);
+    const aggregates = windowed.aggregate(
+      aggregate,
+      (key, window, fields): WindowAggregate => {
+        const result: WindowAggregate = {
+          ...split(key),
+          window: label,
+          start: window.start,
+          end: window.end,
+          count: fields.count ?? 0,
+          mean: fields.mean ?? Number.NaN,
+          min: fields.min ?? Number.NaN,
+          max: fields.max ?? Number.NaN,
+          stddev: fields.stddev ?? Number.NaN,
+        };
+        return extras.length === 0 ? result : { ...result, extra: pickExtras(fields, extras) };
+      },
+      `window(${label})`,
+    );
+    for (const sink of results) aggregates.sinkTo(sink.branch());
+    if (windowSpec.late === 'influx' && lateSink !== undefined) {
+      aggregates
+        .getSideOutput(lateTag)
+        .map((r): LateReading => ({ ...r, window: label }), `${LATE_STEP}(${label})`)
+        .sinkTo(lateSink.branch());
+    }
+  });
+}
+
+function pickExtras(fields: AggregateFields, names: readonly string[]): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const name of names) extra[name] = fields[name] ?? Number.NaN;
+  return extra;
+}
+
+function keySelector(key: readonly KeyPart[]): KeySelector<Reading, string> {
+  const device = key.includes('device');
+  const metric = key.includes('metric');
+  if (device && metric) return (r) => seriesKey(r.device, r.metric);
+  if (device) return (r) => r.device;
+  return (r) => r.metric;
+}
+
+function keySplitter(key: readonly KeyPart[]): (key: string) => { device: string; metric: string } {
+  const device = key.includes('device');
+  const metric = key.includes('metric');
+  if (device && metric) return splitSeriesKey;
+  if (device) return (k) => ({ device: k, metric: ALL });
+  return (k) => ({ device: ALL, metric: k });
+}
+
+/**
+ * Results and late readings of all of a job's windows together, from the job's metrics: late
+ * readings dropped (counted by the window operators) plus those sent to `late_readings`.
+ *
+ * @example
+ * windowStats(job.metrics()); // { resultsOut: 120, lateRecords: 3 }
+ */
+export function windowStats(metrics: JobMetrics): { resultsOut: number; lateRecords: number } {
+  let resultsOut = 0;
+  let lateRecords = 0;
+  for (const operator of metrics.operators) {
+    if (operator.lateRecordsDropped !== undefined) {
+      resultsOut += operator.recordsOut;
+      lateRecords += operator.lateRecordsDropped;
+    } else if (operator.name.startsWith(`${LATE_STEP}(`)) {
+      lateRecords += operator.recordsIn;
+    }
+  }
+  return { resultsOut, lateRecords };
+}

@@ -1,0 +1,151 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { TIME_FORMATS } from '../connectors/mqtt/payload-mapping.ts';
+import { METRIC_NAME_PATTERN } from '../domain/reading.ts';
+
+/**
+ * The YAML shape of a job file, as TypeBox schemas. Every map refuses keys it does not name, so a
+ * typo is an error instead of a setting silently ignored. A schema may carry `expected`: how the
+ * error message names what belongs there (`a duration such as 10s`). Windows are checked in two
+ * steps: `type` first, then the keys of that type of window ({@link WINDOW_SCHEMAS}).
+ */
+
+/** The key of a schema's wording for error messages. */
+export const EXPECTED = 'expected';
+
+const strict = { additionalProperties: false } as const;
+
+const DURATION_SOURCE = '(\\d+(\\.\\d+)?(ms|s|m|h|d))+';
+const Duration = Type.String({ pattern: `^${DURATION_SOURCE}$`, [EXPECTED]: 'a duration such as 10s' });
+const SignedDuration = Type.String({
+  pattern: `^-?${DURATION_SOURCE}$`,
+  [EXPECTED]: 'a duration such as 5s (or -5s)',
+});
+const AggregateName = Type.String({ minLength: 1, [EXPECTED]: 'an aggregate name such as mean or p95' });
+
+const Source = Type.Object(
+  {
+    topics: Type.Optional(
+      Type.Array(Type.String({ [EXPECTED]: 'a topic such as sensors/{device}/telemetry' }), {
+        minItems: 1,
+        [EXPECTED]: 'a list of topics such as [sensors/{device}/telemetry]',
+      }),
+    ),
+    timeField: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 256, [EXPECTED]: 'a field name such as ts' }),
+    ),
+    timeFormat: Type.Optional(Type.Enum([...TIME_FORMATS])),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          include: Type.Optional(
+            Type.Array(
+              Type.String({
+                pattern: METRIC_NAME_PATTERN.source,
+                [EXPECTED]: 'a metric name such as temperature',
+              }),
+              { minItems: 1, [EXPECTED]: 'a list of field names such as [temperature, humidity]' },
+            ),
+          ),
+          exclude: Type.Optional(
+            Type.Array(Type.String({ minLength: 1, [EXPECTED]: 'a field name' }), {
+              [EXPECTED]: 'a list of field names such as [battery, rssi]',
+            }),
+          ),
+        },
+        { ...strict, [EXPECTED]: 'a map with include or exclude' },
+      ),
+    ),
+  },
+  strict,
+);
+
+const Time = Type.Object(
+  {
+    maxOutOfOrderness: Type.Optional(Duration),
+    quietPeriod: Type.Optional(Duration),
+    idleTimeout: Type.Optional(Duration),
+  },
+  strict,
+);
+
+const common = {
+  type: Type.String(),
+  allowedLateness: Type.Optional(Duration),
+  aggregates: Type.Optional(
+    Type.Array(AggregateName, { minItems: 1, [EXPECTED]: 'a list of aggregates such as [count, mean, p95]' }),
+  ),
+  late: Type.Optional(Type.Enum(['count', 'influx'])),
+};
+
+const Tumbling = Type.Object({ ...common, size: Duration, offset: Type.Optional(SignedDuration) }, strict);
+const Sliding = Type.Object(
+  { ...common, size: Duration, slide: Duration, offset: Type.Optional(SignedDuration) },
+  strict,
+);
+const Session = Type.Object({ ...common, gap: Duration }, strict);
+
+/** The keys of each type of window, checked once its `type` is known. */
+export const WINDOW_SCHEMAS = { tumbling: Tumbling, sliding: Sliding, session: Session } as const;
+export type TumblingWindowFile = Static<typeof Tumbling>;
+export type SlidingWindowFile = Static<typeof Sliding>;
+export type SessionWindowFile = Static<typeof Session>;
+
+const WindowType = Type.Object(
+  { type: Type.Enum(['tumbling', 'sliding', 'session']) },
+  { [EXPECTED]: 'a map such as { type: tumbling, size: 10s }' },
+);
+
+const Sinks = Type.Object(
+  {
+    influx: Type.Optional(
+      Type.Object(
+        {
+          measurement: Type.Optional(
+            Type.String({
+              pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
+              [EXPECTED]: 'a measurement name (letters, digits and _) such as window_agg',
+            }),
+          ),
+        },
+        { ...strict, [EXPECTED]: 'a map such as { measurement: window_agg } ({} for the default)' },
+      ),
+    ),
+    live: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+/** The whole job file (windows only as far as their `type`). */
+export const JobFileSchema = Type.Object(
+  {
+    name: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+      [EXPECTED]: "a name of letters, digits, '_', '.' or '-' such as plant-averages",
+    }),
+    source: Type.Optional(Source),
+    time: Type.Optional(Time),
+    key: Type.Optional(
+      Type.Array(Type.Enum(['device', 'metric']), {
+        minItems: 1,
+        uniqueItems: true,
+        [EXPECTED]: 'a list such as [device, metric]',
+      }),
+    ),
+    windows: Type.Array(WindowType, { minItems: 1, [EXPECTED]: 'a list of windows' }),
+    sinks: Type.Optional(Sinks),
+  },
+  { ...strict, [EXPECTED]: 'a map with at least name and windows' },
+);
+export type JobFile = Static<typeof JobFileSchema>;
+
+/** The schema at a JSON-schema path such as `#/properties/windows/items` (for its `expected`). */
+export function schemaAt(root: TSchema, schemaPath: string): Record<string, unknown> | undefined {
+  let node: unknown = root;
+  for (const raw of schemaPath.replace(/^#\/?/, '').split('/')) {
+    if (raw === '') continue;
+    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,105 @@
+import type { PayloadMapping, TimeFormat } from '../connectors/mqtt/payload-mapping.ts';
+
+/**
+ * A job as a job file describes it, checked and with every default filled in: what `parseJobFile`
+ * returns and `defineJob` builds. Durations are in ms. See README.md, "Job files", for the YAML.
+ *
+ * @example
+ * const spec = parseJobFile(readFileSync('job.yaml', 'utf8'), 'job.yaml');
+ * spec.windows[0]; // { type: 'tumbling', sizeMs: 10000, offsetMs: 0, allowedLatenessMs: 0, aggregates: [...], late: 'count' }
+ */
+export interface JobSpec {
+  /** Job name, in logs and metrics. */
+  readonly name: string;
+  readonly source: SourceSpec;
+  readonly time: TimeSpec;
+  /** What a series is: by device and metric (default), by device only, or by metric only. */
+  readonly key: readonly KeyPart[];
+  /** One or more windows, each its own branch of the job with its own results. */
+  readonly windows: readonly WindowSpec[];
+  readonly sinks: SinksSpec;
+}
+
+/** Where readings come from: MQTT topic patterns, and which payload fields mean what. */
+export interface SourceSpec {
+  /** MQTT topic patterns, each with a `{device}` level, e.g. `sensors/{device}/telemetry`. */
+  readonly topics: readonly string[];
+  readonly timeField: string;
+  readonly timeFormat: TimeFormat;
+  /** Only these fields are metrics (when set). */
+  readonly include?: readonly string[];
+  /** These fields are not metrics (when set). */
+  readonly exclude?: readonly string[];
+}
+
+/** Event time: how late readings may be, and what happens when the stream goes quiet. */
+export interface TimeSpec {
+  readonly maxOutOfOrdernessMs: number;
+  /** After this much silence event time follows the clock, so the last windows close. */
+  readonly quietPeriodMs: number;
+  /** After this long without a record a source stops holding back the watermark (unset: never). */
+  readonly idleTimeoutMs?: number;
+}
+
+export type KeyPart = 'device' | 'metric';
+
+/** What a window does besides its shape: lateness, aggregates, and where late readings go. */
+interface WindowCommon {
+  readonly allowedLatenessMs: number;
+  /** Aggregate names, e.g. `count`, `mean`, `p95` (`count` is always computed). */
+  readonly aggregates: readonly string[];
+  /** Readings later than the allowed lateness: only counted, or also written to `late_readings`. */
+  readonly late: LateHandling;
+}
+
+export type LateHandling = 'count' | 'influx';
+
+export type WindowSpec =
+  | (WindowCommon & { readonly type: 'tumbling'; readonly sizeMs: number; readonly offsetMs: number })
+  | (WindowCommon & {
+      readonly type: 'sliding';
+      readonly sizeMs: number;
+      readonly slideMs: number;
+      readonly offsetMs: number;
+    })
+  | (WindowCommon & { readonly type: 'session'; readonly gapMs: number });
+
+export type WindowType = WindowSpec['type'];
+
+/** Where results go. */
+export interface SinksSpec {
+  /** InfluxDB (the target of `--influx`), when set: the measurement written. */
+  readonly influx?: { readonly measurement: string };
+  /** The live feed (dashboard and `/api/live`). */
+  readonly live: boolean;
+}
+
+/** What a job file leaves out. */
+export const JOB_DEFAULTS = {
+  topics: ['sensors/{device}/telemetry'],
+  timeField: 'ts',
+  timeFormat: 'auto',
+  maxOutOfOrdernessMs: 2_000,
+  quietPeriodMs: 30_000,
+  key: ['device', 'metric'],
+  allowedLatenessMs: 0,
+  aggregates: ['count', 'mean', 'min', 'max', 'stddev'],
+  late: 'count',
+  measurement: 'window_agg',
+  live: true,
+} as const;
+
+/**
+ * The source's payload mapping in the MQTT connectors' terms.
+ *
+ * @example
+ * payloadMappingOf(spec.source); // { timeField: 'ts', timeFormat: 'auto' }
+ */
+export function payloadMappingOf(source: SourceSpec): PayloadMapping {
+  return {
+    timeField: source.timeField,
+    timeFormat: source.timeFormat,
+    ...(source.include === undefined ? {} : { include: source.include }),
+    ...(source.exclude === undefined ? {} : { exclude: source.exclude }),
+  };
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { JOB_DEFAULTS } from '../../../services/config/job-spec.ts';
+import { parseJobFile } from '../../../services/config/parse-job-file.ts';
+import { CollectingSink } from '../../../services/engine/api/sinks/collecting-sink.ts';
+import { CollectionSource } from '../../../services/engine/api/sources/collection-source.ts';
+import { StreamEnvironment } from '../../../services/engine/api/stream-environment.ts';
+import { ManualClock } from '../../../services/engine/time/clock.ts';
+import {
+  DEFAULT_JOB,
+  DEFAULT_JOB_FILE,
+  defaultJobSpec,
+  defineDefaultJob,
+} from '../../../services/jobs/default-job.ts';
+
+describe('the default job file', () => {
+  it('is a valid job file saying what DEFAULT_JOB says (the flags of eddy start default to it)', () => {
+    const spec = parseJobFile(readFileSync(DEFAULT_JOB_FILE, 'utf8'), 'default-job.yaml');
+    expect(spec).toEqual({
+      name: 'window-aggregates',
+      source: { topics: ['sensors/{device}/telemetry'], timeField: 'ts', timeFormat: 'auto' },
+      time: { maxOutOfOrdernessMs: DEFAULT_JOB.outOfOrdernessMs, quietPeriodMs: DEFAULT_JOB.quietPeriodMs },
+      key: ['device', 'metric'],
+      windows: [
+        {
+          type: 'tumbling',
+          sizeMs: DEFAULT_JOB.windowMs,
+          offsetMs: 0,
+          allowedLatenessMs: 0,
+          aggregates: ['count', 'mean', 'min', 'max', 'stddev'],
+          late: 'count',
+        },
+      ],
+      sinks: { influx: { measurement: 'window_agg' }, live: true },
+    });
+    expect(spec.windows[0]?.aggregates).toEqual(JOB_DEFAULTS.aggregates);
+  });
+});
+
+describe('defaultJobSpec', () => {
+  it("takes eddy start's --window, --out-of-orderness and --quiet-period", () => {
+    const spec = defaultJobSpec({ windowMs: 60_000, outOfOrdernessMs: 500, quietPeriodMs: 1_000 });
+    expect(spec.windows[0]).toMatchObject({ type: 'tumbling', sizeMs: 60_000 });
+    expect(spec.time).toEqual({ maxOutOfOrdernessMs: 500, quietPeriodMs: 1_000 });
+    expect(defaultJobSpec().windows[0]).toMatchObject({ sizeMs: 10_000 });
+  });
+});
+
+describe('defineDefaultJob', () => {
+  it('builds the default job on an environment (as the benchmarks and metrics tests use it)', async () => {
+    const T = 1_700_000_000_000;
+    const sink = new CollectingSink<unknown>();
+    const env = new StreamEnvironment({ clock: new ManualClock(T) });
+    const readings = [1, 2, 3].map((v) => ({ device: 'a', metric: 't', ts: T + v * 1_000, value: v }));
+    defineDefaultJob(env, new CollectionSource(readings), [sink], { windowMs: 5_000 });
+    const job = await env.start('window-aggregates');
+    await job.finished;
+    expect(sink.records).toEqual([
+      {
+        device: 'a',
+        metric: 't',
+        window: '5s',
+        start: T,
+        end: T + 5_000,
+        count: 3,
+        mean: 2,
+        min: 1,
+        max: 3,
+        stddev: Math.sqrt(2 / 3),
+      },
+    ]);
+    expect(job.metrics().operators.map((o) => o.name)).toContain('window(5s)');
+  });
+});
