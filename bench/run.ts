@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ScenarioResult } from './scenario.ts';
+import type { Scenario, ScenarioResult } from './scenario.ts';
 import { scenarios } from './scenarios/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,11 +21,11 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-function runInChild(name: string): Promise<ScenarioResult> {
+function runInChild(scenario: Scenario): Promise<ScenarioResult> {
+  const { name, nodeFlags = [] } = scenario;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'run-scenario.ts'), name], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const args = [...nodeFlags, '--import', 'tsx', join(here, 'run-scenario.ts'), name];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -39,20 +39,32 @@ function runInChild(name: string): Promise<ScenarioResult> {
   });
 }
 
-const formatRate = (n?: number) => (n === undefined ? '-' : `${(n / 1e6).toFixed(2)}M/s`);
+const formatRate = (n?: number) => {
+  if (n === undefined) return '-';
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : `${(n / 1e3).toFixed(0)}K/s`;
+};
 const formatBytes = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 const results: ScenarioResult[] = [];
+const failed: string[] = [];
 for (const scenario of selected) {
   process.stderr.write(`running ${scenario.name}: ${scenario.description}\n`);
-  results.push(await runInChild(scenario.name));
+  try {
+    results.push(await runInChild(scenario));
+  } catch (error) {
+    // One scenario failing (e.g. mosquitto not installed) must not lose the others' numbers.
+    process.stderr.write(`${(error as Error).message}; its error is above, going on with the others\n`);
+    failed.push(scenario.name);
+  }
 }
 
 const rows = results.map((r) => [
   r.name,
   formatRate(r.eventsPerSec),
   formatRate(r.baselineEventsPerSec),
-  r.baselineEventsPerSec ? `${((100 * r.eventsPerSec) / r.baselineEventsPerSec).toFixed(0)}%` : '-',
+  r.eventsPerSec !== undefined && r.baselineEventsPerSec
+    ? `${((100 * r.eventsPerSec) / r.baselineEventsPerSec).toFixed(0)}%`
+    : '-',
   formatBytes(r.peakRssBytes),
   Object.entries(r.details ?? {})
     .map(([k, v]) => `${k}=${v}`)
@@ -64,8 +76,10 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
+for (const name of failed) console.log(`${name}: failed (see its error above)`);
 
 const outFile = join(here, 'results', 'latest.json');
 await mkdir(dirname(outFile), { recursive: true });
 await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten to ${outFile}`);
+if (failed.length > 0) process.exitCode = 1;

@@ -1,8 +1,9 @@
 /** What one benchmark scenario reports (one object of `bench/results/latest.json`). */
 export interface ScenarioResult {
   readonly name: string;
-  readonly eventsPerSec: number;
-  /** The hand-written baseline's events/s, measured in the same process, when the scenario has one. */
+  /** Throughput of the measured path; absent for scenarios that measure something else (memory). */
+  readonly eventsPerSec?: number;
+  /** The baseline's events/s, measured in the same process, when the scenario has one. */
   readonly baselineEventsPerSec?: number;
   /** Peak resident set size of the scenario's process. */
   readonly peakRssBytes: number;
@@ -13,6 +14,8 @@ export interface ScenarioResult {
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** Extra `node` flags for the scenario's process, e.g. `--expose-gc`. */
+  readonly nodeFlags?: readonly string[];
   run(): Promise<Omit<ScenarioResult, 'name' | 'peakRssBytes'>>;
 }
 
@@ -21,4 +24,20 @@ export async function timed<T>(work: () => Promise<T> | T): Promise<{ seconds: n
   const start = process.hrtime.bigint();
   const value = await work();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+}
+
+/** `global.gc`, which only exists under `node --expose-gc` (give the scenario `nodeFlags: ['--expose-gc']`). */
+export function requireGc(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') {
+    throw new Error('global.gc is missing: run this scenario with node --expose-gc (set nodeFlags)');
+  }
+  return gc;
+}
+
+/** Heap used after full garbage collections (needs {@link requireGc}). */
+export function settledHeapUsed(): number {
+  const gc = requireGc();
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
 }

@@ -1,41 +1,15 @@
-import { summaryStats } from '../../services/engine/aggregates/summary-stats.ts';
-import type { Sink } from '../../services/engine/api/sink.ts';
-import { CollectionSource } from '../../services/engine/api/sources/collection-source.ts';
-import { StreamEnvironment } from '../../services/engine/api/stream-environment.ts';
-import { WatermarkStrategy } from '../../services/engine/time/watermark-strategy.ts';
 import { TumblingEventTimeWindows } from '../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
 import { handWrittenTumbling } from '../baselines/hand-written-tumbling.ts';
 import { type BenchReading, syntheticReadings } from '../data/synthetic-readings.ts';
 import { type Scenario, timed } from '../scenario.ts';
+import { runEngineWindowJob } from '../support/engine-window-job.ts';
 
 const WINDOW_MS = 10_000;
 const BOUND_MS = 2_000;
 
 /** Runs the public-API job over `readings`; returns the number of window results. */
-export async function runEngineTumbling(readings: readonly BenchReading[]): Promise<number> {
-  let results = 0;
-  const sink: Sink<unknown> = {
-    name: 'count',
-    open: async () => {},
-    write: () => {
-      results++;
-    },
-    flush: async () => {},
-    close: async () => {},
-  };
-  const env = new StreamEnvironment();
-  env
-    .fromSource(
-      new CollectionSource(readings, { batchSize: 1_000 }),
-      WatermarkStrategy.forBoundedOutOfOrderness<BenchReading>(BOUND_MS).withTimestampAssigner((r) => r.ts),
-    )
-    .keyBy((r) => r.key)
-    .window(TumblingEventTimeWindows.of(WINDOW_MS))
-    .aggregate(summaryStats((r: BenchReading) => r.value))
-    .sinkTo(sink);
-  const job = await env.start('bench-keyed-tumbling');
-  await job.finished;
-  return results;
+export function runEngineTumbling(readings: readonly BenchReading[]): Promise<number> {
+  return runEngineWindowJob(readings, TumblingEventTimeWindows.of<BenchReading>(WINDOW_MS), BOUND_MS);
 }
 
 /** Keyed tumbling aggregation through the public API, beside the hand-written loop. */

@@ -7,10 +7,12 @@ import type { LiveFeed } from '../connectors/live/live-feed.ts';
 import type { Clock } from '../engine/time/clock.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import type { HealthReport } from './health-report.ts';
+import type { MetricsExposition } from './metrics/engine-metrics.ts';
 import { aggregatesRoutes } from './routes/aggregates.ts';
 import { dashboardsRoutes } from './routes/dashboards.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { strictValidatorCompiler } from './strict-validator-compiler.ts';
 
 /** Where `npm run build:dashboards` writes the dashboard assets (independent of the working directory). */
@@ -22,6 +24,8 @@ export interface AppDeps {
   readonly liveFeed: LiveFeed;
   /** The runtime's current health, read on every `GET /api/health`. */
   readonly health: () => HealthReport;
+  /** Served at `GET /metrics` (Prometheus text format), e.g. `createEngineMetrics(...)`. Without it, no `/metrics`. */
+  readonly metrics?: MetricsExposition;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
@@ -48,9 +52,9 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (deps.logger ?? silentLogger) as FastifyBaseLogger,
-    // The dashboard polls /api/health every few seconds: keep those out of the log.
+    // The dashboard polls /api/health every few seconds, Prometheus scrapes /metrics: keep those out of the log.
     logController: new LogController({
-      disableRequestLogging: (request) => request.url === '/api/health',
+      disableRequestLogging: (request) => request.url === '/api/health' || request.url === '/metrics',
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -69,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { health: deps.health });
+  if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
   await app.register(liveRoutes, {
     liveFeed: deps.liveFeed,

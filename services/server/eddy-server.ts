@@ -5,20 +5,25 @@ import { FleetRunner } from '../../simulators/fleet-runner.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
 import { buildApp, DEFAULT_DASHBOARDS_DIR } from '../api/build-app.ts';
 import type { HealthReport } from '../api/health-report.ts';
+import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
+import { defineJob, windowStats } from '../config/define-job.ts';
+import { type JobSpec, payloadMappingOf } from '../config/job-spec.ts';
 import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
 import { InfluxSink } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
-import { windowAggregateToPoints } from '../connectors/influx/window-agg-points.ts';
+import { lateReadingsSchema, lateReadingToPoints } from '../connectors/influx/late-reading-points.ts';
+import { windowAggregatePoints, windowAggregateSchema } from '../connectors/influx/window-agg-points.ts';
 import { LiveFeed } from '../connectors/live/live-feed.ts';
+import type { LateReading } from '../domain/late-reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
 import { systemClock } from '../engine/time/clock.ts';
 import { MIN_WATERMARK } from '../engine/time/watermark.ts';
-import { defineDefaultJob } from '../jobs/default-job.ts';
+import { defaultJobSpec } from '../jobs/default-job.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
@@ -46,6 +51,7 @@ export interface RunningEddy {
 export async function startEddy(options: StartOptions, logger: Logger): Promise<RunningEddy> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
+  const spec = options.job ?? defaultJobSpec(options);
   const cleanup: (() => Promise<void>)[] = [];
   const undo = async () => {
     for (const step of cleanup.reverse())
@@ -58,17 +64,36 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     else
       logger.info({ mode: influx.mode, url: formatInfluxUrl(influx.url) }, 'writing aggregates to InfluxDB');
 
-    const ingest = await openMqttIngest(options, logger);
+    const ingest = await openMqttIngest(
+      { ...options, topics: spec.source.topics, payload: payloadMappingOf(spec.source) },
+      logger,
+    );
     cleanup.push(() => ingest.close());
     logger.info({ mode: ingest.mode, url: ingest.url }, 'MQTT broker');
 
     const liveFeed = new LiveFeed();
-    const influxSink = influx.mode === 'disabled' ? undefined : createAggregateSink(influx, logger);
-    const sinks: Sink<WindowAggregate>[] = [liveFeed.sink<WindowAggregate>('aggregate')];
+    const influxOn = influx.mode !== 'disabled' ? influx : undefined;
+    const influxSink =
+      influxOn && spec.sinks.influx ? createAggregateSink(influxOn, spec, logger) : undefined;
+    const sinks: Sink<WindowAggregate>[] = spec.sinks.live
+      ? [liveFeed.sink<WindowAggregate>('aggregate')]
+      : [];
     if (influxSink) sinks.unshift(influxSink);
+    if (sinks.length === 0) {
+      throw new Error(
+        `job ${spec.name} writes its results only to InfluxDB, and there is none: ` +
+          'give --influx a URL, or set sinks.live: true in the job file',
+      );
+    }
+    const lateSink =
+      influxOn && spec.windows.some((w) => w.late === 'influx')
+        ? createLateSink(influxOn, logger)
+        : undefined;
     const env = new StreamEnvironment({ clock });
-    defineDefaultJob(env, ingest.source, sinks, options);
-    const job = await env.start(DEFAULT_JOB_NAME);
+    const late = lateSink ? { lateReadings: lateSink } : {};
+    defineJob(env, spec, { source: ingest.source, results: sinks, ...late });
+    const job = await env.start(spec.name);
+    logger.info({ job: spec.name, windows: spec.windows.length }, 'job started');
     cleanup.push(() => job.stop());
     job.finished.catch((error) => logger.error({ err: error }, 'the job failed'));
 
@@ -77,7 +102,23 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
 
     const health = (): HealthReport =>
       healthReport({ startedAt, now: clock.now(), ingest, influx, influxSink, job });
-    const app = await buildApp({ liveFeed, health, logger, dashboardsDir: await dashboardsDir(logger) });
+    const metrics = createEngineMetrics({
+      clock,
+      jobs: () => [
+        {
+          job,
+          telemetrySources: [ingest.source],
+          influxSinks: [influxSink, lateSink].filter((sink) => sink !== undefined),
+        },
+      ],
+    });
+    const app = await buildApp({
+      liveFeed,
+      health,
+      metrics,
+      logger,
+      dashboardsDir: await dashboardsDir(logger),
+    });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => closeApp(app));
 
@@ -88,13 +129,36 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
   }
 }
 
-function createAggregateSink(influx: Exclude<InfluxTarget, { mode: 'disabled' }>, logger: Logger) {
+/** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */
+function createAggregateSink(
+  influx: Exclude<InfluxTarget, { mode: 'disabled' }>,
+  spec: JobSpec,
+  logger: Logger,
+) {
+  const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
+  const client = createInfluxClient(influx.url);
+  const extraFields = spec.windows.flatMap((w) => w.aggregates);
+  client.addSchema(windowAggregateSchema(influx.url.database, measurement, extraFields));
   return new InfluxSink<WindowAggregate>({
-    name: 'influx:window_agg',
-    client: createInfluxClient(influx.url),
+    name: `influx:${measurement}`,
+    client,
     database: influx.url.database,
     endpoint: formatInfluxUrl(influx.url),
-    toPoints: windowAggregateToPoints,
+    toPoints: windowAggregatePoints(measurement),
+    logger,
+  });
+}
+
+/** Late readings of `late: influx` windows, to measurement `late_readings`. */
+function createLateSink(influx: Exclude<InfluxTarget, { mode: 'disabled' }>, logger: Logger) {
+  const client = createInfluxClient(influx.url);
+  client.addSchema(lateReadingsSchema(influx.url.database));
+  return new InfluxSink<LateReading>({
+    name: 'influx:late_readings',
+    client,
+    database: influx.url.database,
+    endpoint: formatInfluxUrl(influx.url),
+    toPoints: lateReadingToPoints,
     logger,
   });
 }
@@ -140,7 +204,7 @@ function healthReport(parts: {
 }): HealthReport {
   const { ingest, influx, influxSink, job } = parts;
   const metrics = job.metrics();
-  const window = metrics.operators.find((o) => o.lateRecordsDropped !== undefined);
+  const windows = windowStats(metrics);
   const source = metrics.sources[0];
   const sinkStats = influxSink?.stats();
   return {
@@ -161,8 +225,8 @@ function healthReport(parts: {
       name: metrics.name,
       state: metrics.state,
       recordsIn: source?.recordsOut ?? 0,
-      resultsOut: window?.recordsOut ?? 0,
-      lateRecords: window?.lateRecordsDropped ?? 0,
+      resultsOut: windows.resultsOut,
+      lateRecords: windows.lateRecords,
       deadLetters: ingest.source.stats().deadLetters,
       watermark: source && source.watermark > MIN_WATERMARK ? source.watermark : null,
     },
