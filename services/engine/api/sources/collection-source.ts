@@ -6,9 +6,20 @@ import type { Source, SourceContext } from '../source.ts';
  *
  * Emission is synchronous inside `open()` unless `yieldEvery` is set, in which case it yields to the
  * event loop between batches (so timers and I/O still run on long inputs).
+ *
+ * Backpressure: `pause()` (the runtime calls it when a channel is full, usually from inside a
+ * `collectBatch`) stops emission before the next batch; `open()` then waits until `resume()` (or
+ * `close()`) before handing over the next batch or ending the input. The batch being handed over
+ * when `pause()` came is not split. Never paused, it behaves exactly as described above.
+ *
+ * @example
+ * const source = new CollectionSource(readings, { batchSize: 100 });
+ * env.fromSource(source, watermarks); // at parallelism 2 a slow subtask pauses it between batches
  */
 export class CollectionSource<T> implements Source<T> {
   private stopped = false;
+  private paused = false;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly records: readonly T[],
@@ -24,13 +35,39 @@ export class CollectionSource<T> implements Source<T> {
     const yieldEvery = this.options.yieldEvery;
     let batches = 0;
     for (let i = 0; i < this.records.length && !this.stopped; i += batchSize) {
+      if (this.paused) await this.resumed();
+      if (this.stopped) return;
       ctx.collectBatch(this.records.slice(i, i + batchSize));
       if (yieldEvery !== undefined && ++batches % yieldEvery === 0) await new Promise((r) => setImmediate(r));
     }
+    if (this.paused) await this.resumed();
     if (!this.stopped) ctx.endOfInput();
+  }
+
+  /** Emits nothing more until {@link resume}. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Lets `open()` go on with the next batch. */
+  resume(): void {
+    this.paused = false;
+    this.wakeUp();
   }
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.wakeUp();
+  }
+
+  /** Resolves once neither paused nor waiting any more (resumed or closed). */
+  private async resumed(): Promise<void> {
+    while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 }
