@@ -13,8 +13,20 @@ import type { Key } from '../api/functions.ts';
  * timers.register('a', 0, 9_999); // deduplicated
  * timers.advanceTo(10_000, (key, ns, time) => console.log(key, ns, time)); // a 0 9999, once
  */
+/** One namespace of a (time, key) as stored: `time - namespace` if that gives it back exactly, else a list. */
+function packed(time: number, namespace: number): number | number[] {
+  const delta = time - namespace;
+  return time - delta === namespace ? delta : [namespace];
+}
+
 export class EventTimeTimers<K extends Key> {
-  private readonly byTime = new Map<number, Map<K, number[]>>();
+  /**
+   * Per time, per key: its one namespace as `time - namespace` (a window's end minus its start: a
+   * small integer V8 stores unboxed, where the start itself would be a 16-byte heap number), or
+   * (rare: several windows of a key end together, or a namespace the difference cannot give back
+   * exactly) the list of namespaces.
+   */
+  private readonly byTime = new Map<number, Map<K, number | number[]>>();
   private readonly heap: number[] = [];
   private count = 0;
 
@@ -26,8 +38,12 @@ export class EventTimeTimers<K extends Key> {
       this.push(time);
     }
     const namespaces = keys.get(key);
-    if (namespaces === undefined) keys.set(key, [namespace]);
-    else if (namespaces.includes(namespace)) return;
+    if (namespaces === undefined) keys.set(key, packed(time, namespace));
+    else if (typeof namespaces === 'number') {
+      const only = time - namespaces;
+      if (only === namespace) return;
+      keys.set(key, [only, namespace]);
+    } else if (namespaces.includes(namespace)) return;
     else namespaces.push(namespace);
     this.count++;
   }
@@ -36,11 +52,16 @@ export class EventTimeTimers<K extends Key> {
     const keys = this.byTime.get(time);
     const namespaces = keys?.get(key);
     if (keys === undefined || namespaces === undefined) return;
-    const at = namespaces.indexOf(namespace);
-    if (at < 0) return;
-    namespaces.splice(at, 1);
+    if (typeof namespaces === 'number') {
+      if (time - namespaces !== namespace) return;
+      keys.delete(key);
+    } else {
+      const at = namespaces.indexOf(namespace);
+      if (at < 0) return;
+      namespaces.splice(at, 1);
+      if (namespaces.length === 1) keys.set(key, packed(time, namespaces[0]!));
+    }
     this.count--;
-    if (namespaces.length === 0) keys.delete(key);
     if (keys.size === 0) this.byTime.delete(time); // its heap entry is skipped when popped
   }
 
@@ -52,6 +73,11 @@ export class EventTimeTimers<K extends Key> {
       if (keys === undefined) continue;
       this.byTime.delete(time);
       for (const [key, namespaces] of keys) {
+        if (typeof namespaces === 'number') {
+          this.count--;
+          onTimer(key, time - namespaces, time);
+          continue;
+        }
         for (const namespace of namespaces) {
           this.count--;
           onTimer(key, namespace, time);
@@ -67,8 +93,10 @@ export class EventTimeTimers<K extends Key> {
   /** Every pending timer, for snapshots. */
   *entries(): IterableIterator<{ key: K; namespace: number; time: number }> {
     for (const [time, keys] of this.byTime) {
-      for (const [key, namespaces] of keys)
-        for (const namespace of namespaces) yield { key, namespace, time };
+      for (const [key, namespaces] of keys) {
+        if (typeof namespaces === 'number') yield { key, namespace: time - namespaces, time };
+        else for (const namespace of namespaces) yield { key, namespace, time };
+      }
     }
   }
 

@@ -76,4 +76,59 @@ describe('HeapKeyedStateBackend', () => {
     ]);
     expect(seen).toEqual(['late']);
   });
+
+  it('keeps a key inline, in a short list and in maps, and back inline, with the same answers', () => {
+    const backend = new HeapKeyedStateBackend<string>(128);
+    const a = backend.registerState('a');
+    const b = backend.registerState('b');
+    backend.setCurrentKey('k');
+    backend.put(a, 1e12, 'first');
+    expect(backend.get(a, 1e12)).toBe('first');
+    backend.put(b, 0, 'b0'); // a list of two
+    backend.put(a, 1e12, 'first!');
+    expect([backend.get(a, 1e12), backend.get(b, 0), backend.get(a, 0)]).toEqual(['first!', 'b0', undefined]);
+    for (let ns = 1; ns <= 20; ns++) backend.put(a, ns, ns); // past the list: maps
+    backend.put(a, 3, 'three');
+    expect([backend.get(a, 3), backend.get(a, 20), backend.get(b, 0), backend.get(a, 1e12)]).toEqual([
+      'three',
+      20,
+      'b0',
+      'first!',
+    ]);
+    expect(backend.entryCount).toBe(22);
+    expect([...backend.namespaces(b)]).toEqual([0]);
+    expect(backend.byKeyGroup().get(backend.byKeyGroup().keys().next().value!)?.[0]?.states.b).toEqual([
+      [0, 'b0'],
+    ]);
+    for (let ns = 1; ns <= 20; ns++) backend.remove(a, ns);
+    backend.remove(a, 1e12); // one value left: inline again
+    expect([backend.get(b, 0), backend.entryCount, [...backend.namespaces(b)]]).toEqual(['b0', 1, [0]]);
+    backend.remove(b, 0);
+    expect([backend.keyCount, backend.get(b, 0)]).toEqual([0, undefined]);
+  });
+
+  it('snapshots every form grouped by key group, and sweeps each form', () => {
+    const backend = new HeapKeyedStateBackend<string>(128);
+    const a = backend.registerState('a');
+    const fill = (key: string, count: number) => {
+      backend.setCurrentKey(key);
+      for (let ns = 0; ns < count; ns++) backend.put(a, ns, `${key}${ns}`);
+    };
+    fill('one', 1);
+    fill('few', 3);
+    fill('many', 12);
+    const states = [...backend.byKeyGroup().values()].flat();
+    expect(Object.fromEntries(states.map((s) => [s.key, s.states.a?.length]))).toEqual({
+      one: 1,
+      few: 3,
+      many: 12,
+    });
+    const firsts = new Set(['one0', 'few0', 'many0']);
+    const removed = backend.sweep(3, [(v) => (firsts.has(v as string) ? v : undefined)]);
+    expect([removed, backend.keyCount, backend.entryCount]).toEqual([2 + 11, 3, 3]);
+    backend.setCurrentKey('many');
+    expect([backend.get(a, 0), backend.get(a, 1)]).toEqual(['many0', undefined]);
+    expect(backend.sweep(3, [() => undefined])).toBe(3);
+    expect(backend.keyCount).toBe(0);
+  });
 });

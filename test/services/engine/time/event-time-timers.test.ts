@@ -46,4 +46,29 @@ describe('EventTimeTimers', () => {
       ),
     );
   });
+
+  it('keeps several namespaces of one (key, time), and namespaces a time difference cannot give back', () => {
+    const timers = new EventTimeTimers<string>();
+    const odd = 0.1; // 1e12 - (1e12 - 0.1) is not 0.1: stored as is
+    timers.register('a', 1_700_000_000_000, 1_700_000_009_999);
+    timers.register('a', 5, 1_700_000_009_999);
+    timers.register('a', 5, 1_700_000_009_999);
+    timers.register('b', odd, 1e12);
+    timers.register('b', odd, 1e12);
+    timers.register('c', 7, 1e12);
+    expect(timers.size).toBe(4);
+    expect([...timers.entries()]).toEqual([
+      { key: 'a', namespace: 1_700_000_000_000, time: 1_700_000_009_999 },
+      { key: 'a', namespace: 5, time: 1_700_000_009_999 },
+      { key: 'b', namespace: odd, time: 1e12 },
+      { key: 'c', namespace: 7, time: 1e12 },
+    ]);
+    timers.delete('a', 1_700_000_000_000, 1_700_000_009_999); // back to one namespace
+    timers.delete('b', 0.2, 1e12); // not registered: no-op
+    timers.delete('c', 7, 1e12);
+    const fired: string[] = [];
+    timers.advanceTo(Number.MAX_SAFE_INTEGER, (k, ns, t) => fired.push(`${k}:${ns}:${t}`));
+    expect(fired).toEqual([`b:${odd}:1000000000000`, 'a:5:1700000009999']);
+    expect(timers.size).toBe(0);
+  });
 });
