@@ -1,4 +1,5 @@
 import type { Key } from '../api/functions.ts';
+import { popTime, pushTime } from './time-heap.ts';
 
 /**
  * Event-time timers per (key, namespace, time), deduplicated: registering the same timer twice
@@ -35,7 +36,7 @@ export class EventTimeTimers<K extends Key> {
     if (keys === undefined) {
       keys = new Map();
       this.byTime.set(time, keys);
-      this.push(time);
+      pushTime(this.heap, time);
     }
     const namespaces = keys.get(key);
     if (namespaces === undefined) keys.set(key, packed(time, namespace));
@@ -68,7 +69,7 @@ export class EventTimeTimers<K extends Key> {
   /** Fires, in time order, every timer at or before `watermark`. Timers registered while firing fire too if due. */
   advanceTo(watermark: number, onTimer: (key: K, namespace: number, time: number) => void): void {
     while (this.heap.length > 0 && this.heap[0]! <= watermark) {
-      const time = this.pop();
+      const time = popTime(this.heap);
       const keys = this.byTime.get(time);
       if (keys === undefined) continue;
       this.byTime.delete(time);
@@ -98,38 +99,5 @@ export class EventTimeTimers<K extends Key> {
         else for (const namespace of namespaces) yield { key, namespace, time };
       }
     }
-  }
-
-  private push(time: number): void {
-    const heap = this.heap;
-    heap.push(time);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]! <= time) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = time;
-  }
-
-  private pop(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
-        if (heap[child]! >= last) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top;
   }
 }

@@ -1,5 +1,6 @@
 import type { Key } from '../api/functions.ts';
 import type { Cancel, Clock } from './clock.ts';
+import { popTime, pushTime } from './time-heap.ts';
 
 /** Called for each timer that fires. */
 export type ProcessingTimeCallback<K> = (key: K, namespace: number, time: number) => void;
@@ -126,35 +127,4 @@ export class ProcessingTimeTimers<K extends Key> {
     while (heap.length > 0 && !this.byTime.has(heap[0]!)) popTime(heap);
     if (heap.length > 0) this.schedule(heap[0]!);
   }
-}
-
-function pushTime(heap: number[], time: number): void {
-  heap.push(time);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent]! <= time) break;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[i] = time;
-}
-
-function popTime(heap: number[]): number {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
-      if (heap[child]! >= last) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-  }
-  return top;
 }
