@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '../../services/common/logger.ts';
 import { parseJobFile } from '../../services/config/parse-job-file.ts';
-import { type RunningEddy, startEddy } from '../../services/server/eddy-server.ts';
-import { dropDatabase, queryInflux, uniqueDatabase } from '../support/influx-query.ts';
+import type { RunningEddy } from '../../services/server/eddy-server.ts';
+import { queryInflux, uniqueDatabase } from '../support/influx-query.ts';
+import { startTestEddy, type TestEddy } from '../support/test-eddy.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -66,35 +63,16 @@ describe('end to end: session windows and late data through Mosquitto and Influx
   const influxUrl = inject('influxUrl');
   const mqttUrl = inject('mqttUrl');
   const database = uniqueDatabase('e2e_sessions');
+  let test: TestEddy;
   let eddy: RunningEddy;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'eddy-sessions-'));
-    eddy = await startEddy(
-      {
-        mqttUrl,
-        mqttPort: 0,
-        mqttHost: '127.0.0.1',
-        simulate: 0,
-        seed: 1,
-        influx: `${influxUrl}/${database}`,
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        job: parseJobFile(JOB, 'sessions.yaml'),
-        windowMs: 10_000,
-        outOfOrdernessMs: 2_000,
-        quietPeriodMs: 30_000,
-      },
-      silentLogger,
-    );
+    test = await startTestEddy(database, { mqttUrl, job: parseJobFile(JOB, 'sessions.yaml') });
+    eddy = test.eddy;
   });
 
   afterAll(async () => {
-    await eddy?.stop();
-    await dropDatabase(influxUrl, database);
-    await rm(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   it('writes each session once, re-fired with the late reading, and the too-late reading to late_readings', async () => {

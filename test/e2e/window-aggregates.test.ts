@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '../../services/common/logger.ts';
-import { type RunningEddy, startEddy } from '../../services/server/eddy-server.ts';
+import type { RunningEddy } from '../../services/server/eddy-server.ts';
 import { influxCli } from '../support/influx-cli.ts';
-import { dropDatabase, queryInflux, uniqueDatabase } from '../support/influx-query.ts';
+import { queryInflux, uniqueDatabase } from '../support/influx-query.ts';
+import { startTestEddy, type TestEddy } from '../support/test-eddy.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -81,34 +78,16 @@ describe('end to end: MQTT (Mosquitto) → Eddy → InfluxDB', () => {
   const influxUrl = inject('influxUrl');
   const mqttUrl = inject('mqttUrl');
   const database = uniqueDatabase('e2e_window_agg');
+  let test: TestEddy;
   let eddy: RunningEddy;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'eddy-e2e-'));
-    eddy = await startEddy(
-      {
-        mqttUrl,
-        mqttPort: 0,
-        mqttHost: '127.0.0.1',
-        simulate: 0,
-        seed: 1,
-        influx: `${influxUrl}/${database}`,
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        windowMs: 10_000,
-        outOfOrdernessMs: 2_000,
-        quietPeriodMs: 1_000,
-      },
-      silentLogger,
-    );
+    test = await startTestEddy(database, { mqttUrl, quietPeriodMs: 1_000 });
+    eddy = test.eddy;
   });
 
   afterAll(async () => {
-    await eddy?.stop();
-    await dropDatabase(influxUrl, database);
-    await rm(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   it('writes exactly the expected aggregates, and a malformed payload only reaches dead letters', async () => {

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '../../services/common/logger.ts';
-import { type RunningEddy, startEddy } from '../../services/server/eddy-server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEddy } from '../../services/server/eddy-server.ts';
 import { parsePrometheusText, sampleValue } from '../services/api/metrics/prometheus-text.ts';
-import { dropDatabase, uniqueDatabase } from '../support/influx-query.ts';
+import { uniqueDatabase } from '../support/influx-query.ts';
+import { startTestEddy, type TestEddy } from '../support/test-eddy.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -13,35 +10,17 @@ import { waitFor } from '../support/wait-for.ts';
  * InfluxDB): the server wires the job, its MQTT source and its InfluxDB sink into the endpoint.
  */
 describe('GET /metrics of a running Eddy', () => {
-  const influxUrl = inject('influxUrl');
   const database = uniqueDatabase('metrics_endpoint');
+  let test: TestEddy;
   let eddy: RunningEddy;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'eddy-metrics-'));
-    eddy = await startEddy(
-      {
-        mqttPort: 0,
-        mqttHost: '127.0.0.1',
-        simulate: 3,
-        seed: 1,
-        influx: `${influxUrl}/${database}`,
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        windowMs: 10_000,
-        outOfOrdernessMs: 2_000,
-        quietPeriodMs: 30_000,
-      },
-      silentLogger,
-    );
+    test = await startTestEddy(database, { simulate: 3 });
+    eddy = test.eddy;
   });
 
   afterAll(async () => {
-    await eddy?.stop();
-    await dropDatabase(influxUrl, database);
-    await rm(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   it('reports the job, its source, its InfluxDB sink and the process', async () => {
