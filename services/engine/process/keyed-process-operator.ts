@@ -56,7 +56,7 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> extends BaseOperator<I
     super.open(ctx, output);
     this.backend = new HeapKeyedStateBackend<K>(ctx.maxParallelism);
     this.store = new KeyedStateStore(this.backend, ctx.clock);
-    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime);
+    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime, ctx.fail);
     this.processContext.bind(this.timerService(), output);
     return this.fn.open?.(this.store);
   }

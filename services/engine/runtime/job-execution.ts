@@ -76,13 +76,15 @@ export class JobExecution {
   private wakeStop: (() => void) | undefined;
   /** Settles when the job has stopped: resolves on stop or end of input, rejects with the failure. */
   readonly finished: Promise<void>;
+  private readonly context: OperatorContext & { clock: Clock };
 
   constructor(
     readonly name: string,
     transformations: readonly Transformation[],
-    private readonly context: OperatorContext & { clock: Clock },
+    context: OperatorContext & { clock: Clock },
     parallel?: ParallelJobConfig,
   ) {
+    this.context = { ...context, fail: (error) => void this.fail(error) };
     this.finished = new Promise<void>((resolve, reject) => {
       this.resolveFinished = resolve;
       this.rejectFinished = reject;

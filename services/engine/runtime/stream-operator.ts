@@ -7,6 +7,11 @@ export interface OperatorContext {
   readonly maxParallelism: number;
   /** Which subtask this instance is, at parallelism > 1 (absent at parallelism 1). */
   readonly subtask?: { readonly index: number; readonly parallelism: number };
+  /**
+   * Fails the job. For errors raised outside the record path, where nobody would catch them:
+   * callbacks of processing-time timers run from the clock. Absent, such an error is thrown.
+   */
+  readonly fail?: (error: unknown) => void;
 }
 
 /** Counters every operator reports (exposed by the API as metrics). */

@@ -36,6 +36,8 @@ export class ProcessingTimeTimers<K extends Key> {
   constructor(
     private readonly clock: Clock,
     private readonly onTimer: ProcessingTimeCallback<K>,
+    /** Receives an error thrown by `onTimer` (which runs from the clock); absent, it is thrown. */
+    private readonly onError?: (error: unknown) => void,
   ) {}
 
   register(key: K, namespace: number, time: number): void {
@@ -115,6 +117,10 @@ export class ProcessingTimeTimers<K extends Key> {
           }
         }
       }
+    } catch (error) {
+      if (!this.onError) throw error;
+      this.closed = true; // the job is failing: fire nothing more
+      this.onError(error);
     } finally {
       this.firing = false;
       this.scheduleNext();

@@ -103,7 +103,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
     this.backend = backend;
     this.contentsSlot = backend.registerState(CONTENTS);
     this.windowSetSlot = backend.registerState(WINDOW_SET);
-    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime);
+    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime, ctx.fail);
     const store = new KeyedStateStore(backend, ctx.clock);
     this.triggerContext = new WindowTriggerContext(
       backend,

@@ -1,7 +1,14 @@
 import type { OperatorMetrics } from '../stream-operator.ts';
 import type { SubtaskMetrics } from './control-messages.ts';
 
-const SUMMED = ['recordsIn', 'recordsOut', 'lateRecordsDropped', 'stateKeys', 'stateEntries', 'stateBytes'] as const;
+const SUMMED = [
+  'recordsIn',
+  'recordsOut',
+  'lateRecordsDropped',
+  'stateKeys',
+  'stateEntries',
+  'stateBytes',
+] as const;
 
 /**
  * One entry per operator of the plan, in plan order: the main thread's operators as they are, a
