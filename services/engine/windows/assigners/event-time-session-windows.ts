@@ -1,12 +1,10 @@
-import { durationLabel } from '../duration-label.ts';
 import { type MergeCallback, TimeWindow } from '../time-window.ts';
 import { EventTimeTrigger } from '../triggers/event-time-trigger.ts';
 import type { Trigger } from '../triggers/trigger.ts';
-import { dynamicGap, type SessionGapExtractor } from './session-gap.ts';
+import { SessionGap, type SessionGapExtractor } from './session-gap.ts';
 import {
   type MergingWindowAssigner,
   requireEventTime,
-  requirePositiveMs,
   type WindowAssignerContext,
 } from './window-assigner.ts';
 
@@ -24,28 +22,28 @@ export class EventTimeSessionWindows<T = unknown> implements MergingWindowAssign
   /** The array is reused per record; the window in it is new each time. */
   private readonly assigned: [TimeWindow] = [new TimeWindow(Number.NaN, Number.NaN)];
 
-  private constructor(
-    readonly gap: number,
-    private readonly gapOf: SessionGapExtractor<T> | undefined,
-  ) {
-    this.label = gapOf === undefined ? `${durationLabel(gap)}-session` : 'dynamic-session';
+  private constructor(private readonly sessionGap: SessionGap<T>) {
+    this.label = sessionGap.label;
+  }
+
+  /** The fixed gap in ms; NaN when each record sets its own. */
+  get gap(): number {
+    return this.sessionGap.gap;
   }
 
   /** Sessions that end after `gap` ms without records. */
   static withGap<T = unknown>(gap: number): EventTimeSessionWindows<T> {
-    return new EventTimeSessionWindows<T>(requirePositiveMs(gap, 'session gap'), undefined);
+    return new EventTimeSessionWindows<T>(SessionGap.fixed<T>(gap));
   }
 
   /** Sessions whose gap each record sets (`extractor(record)`, ms > 0). */
   static withDynamicGap<T>(extractor: SessionGapExtractor<T>): EventTimeSessionWindows<T> {
-    if (typeof extractor !== 'function')
-      throw new TypeError('withDynamicGap needs a function record → gap in ms');
-    return new EventTimeSessionWindows<T>(Number.NaN, extractor);
+    return new EventTimeSessionWindows<T>(SessionGap.dynamic(extractor));
   }
 
   assignWindows(element: T, timestamp: number, _context?: WindowAssignerContext): readonly TimeWindow[] {
     requireEventTime(timestamp);
-    const gap = this.gapOf === undefined ? this.gap : dynamicGap(this.gapOf, element);
+    const gap = this.sessionGap.of(element);
     this.assigned[0] = new TimeWindow(timestamp, timestamp + gap);
     return this.assigned;
   }
@@ -63,8 +61,6 @@ export class EventTimeSessionWindows<T = unknown> implements MergingWindowAssign
   }
 
   toString(): string {
-    return this.gapOf === undefined
-      ? `EventTimeSessionWindows(${this.gap})`
-      : 'DynamicEventTimeSessionWindows()';
+    return this.sessionGap.describe('EventTime');
   }
 }

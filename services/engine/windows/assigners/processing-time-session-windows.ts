@@ -1,13 +1,8 @@
-import { durationLabel } from '../duration-label.ts';
 import { type MergeCallback, TimeWindow } from '../time-window.ts';
 import { ProcessingTimeTrigger } from '../triggers/processing-time-trigger.ts';
 import type { Trigger } from '../triggers/trigger.ts';
-import { dynamicGap, type SessionGapExtractor } from './session-gap.ts';
-import {
-  type MergingWindowAssigner,
-  requirePositiveMs,
-  type WindowAssignerContext,
-} from './window-assigner.ts';
+import { SessionGap, type SessionGapExtractor } from './session-gap.ts';
+import type { MergingWindowAssigner, WindowAssignerContext } from './window-assigner.ts';
 
 /**
  * Processing-time sessions: each record opens a window `[now, now + gap)` of the operator clock, and
@@ -20,26 +15,28 @@ export class ProcessingTimeSessionWindows<T = unknown> implements MergingWindowA
   readonly label: string;
   private readonly assigned: [TimeWindow] = [new TimeWindow(Number.NaN, Number.NaN)];
 
-  private constructor(
-    readonly gap: number,
-    private readonly gapOf: SessionGapExtractor<T> | undefined,
-  ) {
-    this.label = gapOf === undefined ? `${durationLabel(gap)}-session` : 'dynamic-session';
+  private constructor(private readonly sessionGap: SessionGap<T>) {
+    this.label = sessionGap.label;
   }
 
+  /** The fixed gap in ms; NaN when each record sets its own. */
+  get gap(): number {
+    return this.sessionGap.gap;
+  }
+
+  /** Sessions that end after `gap` ms without records. */
   static withGap<T = unknown>(gap: number): ProcessingTimeSessionWindows<T> {
-    return new ProcessingTimeSessionWindows<T>(requirePositiveMs(gap, 'session gap'), undefined);
+    return new ProcessingTimeSessionWindows<T>(SessionGap.fixed<T>(gap));
   }
 
+  /** Sessions whose gap each record sets (`extractor(record)`, ms > 0). */
   static withDynamicGap<T>(extractor: SessionGapExtractor<T>): ProcessingTimeSessionWindows<T> {
-    if (typeof extractor !== 'function')
-      throw new TypeError('withDynamicGap needs a function record → gap in ms');
-    return new ProcessingTimeSessionWindows<T>(Number.NaN, extractor);
+    return new ProcessingTimeSessionWindows<T>(SessionGap.dynamic(extractor));
   }
 
   assignWindows(element: T, _timestamp: number, context: WindowAssignerContext): readonly TimeWindow[] {
     const now = context.currentProcessingTime();
-    const gap = this.gapOf === undefined ? this.gap : dynamicGap(this.gapOf, element);
+    const gap = this.sessionGap.of(element);
     this.assigned[0] = new TimeWindow(now, now + gap);
     return this.assigned;
   }
@@ -57,8 +54,6 @@ export class ProcessingTimeSessionWindows<T = unknown> implements MergingWindowA
   }
 
   toString(): string {
-    return this.gapOf === undefined
-      ? `ProcessingTimeSessionWindows(${this.gap})`
-      : 'DynamicProcessingTimeSessionWindows()';
+    return this.sessionGap.describe('ProcessingTime');
   }
 }
