@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { IPoint, ISchemaOptions } from 'influx';
 import { FleetRunner } from '../../simulators/fleet-runner.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
 import { buildApp, DEFAULT_DASHBOARDS_DIR } from '../api/build-app.ts';
@@ -120,7 +120,7 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       dashboardsDir: await dashboardsDir(logger),
     });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
-    cleanup.push(() => closeApp(app));
+    cleanup.push(() => app.close());
 
     return { apiUrl, mqttUrl: ingest.url, influx, job, liveFeed, health, stop: undo };
   } catch (error) {
@@ -136,29 +136,37 @@ function createAggregateSink(
   logger: Logger,
 ) {
   const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
-  const client = createInfluxClient(influx.url);
   const extraFields = spec.windows.flatMap((w) => w.aggregates);
-  client.addSchema(windowAggregateSchema(influx.url.database, measurement, extraFields));
-  return new InfluxSink<WindowAggregate>({
+  return createInfluxSink<WindowAggregate>(influx, logger, {
     name: `influx:${measurement}`,
-    client,
-    database: influx.url.database,
-    endpoint: formatInfluxUrl(influx.url),
+    schema: windowAggregateSchema(influx.url.database, measurement, extraFields),
     toPoints: windowAggregatePoints(measurement),
-    logger,
   });
 }
 
 /** Late readings of `late: influx` windows, to measurement `late_readings`. */
 function createLateSink(influx: Exclude<InfluxTarget, { mode: 'disabled' }>, logger: Logger) {
-  const client = createInfluxClient(influx.url);
-  client.addSchema(lateReadingsSchema(influx.url.database));
-  return new InfluxSink<LateReading>({
+  return createInfluxSink<LateReading>(influx, logger, {
     name: 'influx:late_readings',
+    schema: lateReadingsSchema(influx.url.database),
+    toPoints: lateReadingToPoints,
+  });
+}
+
+/** A sink of its own client (with the measurement's schema registered, so field types are right). */
+function createInfluxSink<T>(
+  influx: Exclude<InfluxTarget, { mode: 'disabled' }>,
+  logger: Logger,
+  sink: { name: string; schema: ISchemaOptions; toPoints: (record: T) => IPoint[] },
+): InfluxSink<T> {
+  const client = createInfluxClient(influx.url);
+  client.addSchema(sink.schema);
+  return new InfluxSink<T>({
+    name: sink.name,
     client,
     database: influx.url.database,
     endpoint: formatInfluxUrl(influx.url),
-    toPoints: lateReadingToPoints,
+    toPoints: sink.toPoints,
     logger,
   });
 }
@@ -188,10 +196,6 @@ async function dashboardsDir(logger: Logger): Promise<string> {
     await buildDashboards({ outDir: DEFAULT_DASHBOARDS_DIR });
   }
   return DEFAULT_DASHBOARDS_DIR;
-}
-
-async function closeApp(app: FastifyInstance): Promise<void> {
-  await app.close();
 }
 
 function healthReport(parts: {
