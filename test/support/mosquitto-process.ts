@@ -24,6 +24,13 @@ export interface StartMosquittoOptions {
    * mosquitto saves only on a clean `stop()`.
    */
   readonly saveOnEveryChange?: boolean;
+  /**
+   * `max_inflight_messages`: unacknowledged QoS 1/2 messages mosquitto sends a client at once
+   * (mosquitto's default 20; 0 is no limit). A consumer that holds PUBACKs until a checkpoint needs more.
+   */
+  readonly maxInflightMessages?: number;
+  /** `max_queued_messages`: messages queued per client beyond those in flight (default 1000; 0 is no limit). */
+  readonly maxQueuedMessages?: number;
   /** How long to wait for the port to accept connections (default 10 s). */
   readonly readyTimeoutMs?: number;
   /** Receives mosquitto's warnings and errors (default: silent). */
@@ -115,6 +122,8 @@ export function renderMosquittoConfig(options: {
   port: number;
   persistence?: boolean;
   saveOnEveryChange?: boolean;
+  maxInflightMessages?: number;
+  maxQueuedMessages?: number;
 }): string {
   const lines = [
     '# Written by Eddy test support (test/support/mosquitto-process.ts).',
@@ -126,6 +135,8 @@ export function renderMosquittoConfig(options: {
     'log_type error',
     'log_type warning',
   ];
+  if (options.maxInflightMessages !== undefined) lines.push(`max_inflight_messages ${options.maxInflightMessages}`);
+  if (options.maxQueuedMessages !== undefined) lines.push(`max_queued_messages ${options.maxQueuedMessages}`);
   if (options.persistence) {
     lines.push('persistence true', `persistence_location ${options.dir}/`, 'persistence_file mosquitto.db');
     if (options.saveOnEveryChange) lines.push('autosave_on_changes true', 'autosave_interval 1');
