@@ -70,7 +70,9 @@ export function spawnEddy(args: readonly string[], env: NodeJS.ProcessEnv = {}):
         if (!watchers.has(watch)) return;
         clearTimeout(timer);
         watchers.delete(watch);
-        reject(new Error(`eddy exited with ${code} before it logged ${what}; stderr: ${stderr.slice(-2000)}`));
+        reject(
+          new Error(`eddy exited with ${code} before it logged ${what}; stderr: ${stderr.slice(-2000)}`),
+        );
       });
     });
 

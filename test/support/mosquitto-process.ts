@@ -135,7 +135,8 @@ export function renderMosquittoConfig(options: {
     'log_type error',
     'log_type warning',
   ];
-  if (options.maxInflightMessages !== undefined) lines.push(`max_inflight_messages ${options.maxInflightMessages}`);
+  if (options.maxInflightMessages !== undefined)
+    lines.push(`max_inflight_messages ${options.maxInflightMessages}`);
   if (options.maxQueuedMessages !== undefined) lines.push(`max_queued_messages ${options.maxQueuedMessages}`);
   if (options.persistence) {
     lines.push('persistence true', `persistence_location ${options.dir}/`, 'persistence_file mosquitto.db');
