@@ -9,6 +9,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import type { HealthReport } from './health-report.ts';
 import type { MetricsExposition } from './metrics/engine-metrics.ts';
 import { aggregatesRoutes } from './routes/aggregates.ts';
+import { type CheckpointLister, checkpointsRoutes } from './routes/checkpoints.ts';
 import { dashboardsRoutes } from './routes/dashboards.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly health: () => HealthReport;
   /** Served at `GET /metrics` (Prometheus text format), e.g. `createEngineMetrics(...)`. Without it, no `/metrics`. */
   readonly metrics?: MetricsExposition;
+  /** Served at `GET /api/checkpoints`, e.g. the job's `CheckpointStore`. Without it, no `/api/checkpoints`. */
+  readonly checkpoints?: CheckpointLister;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
@@ -75,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: deps.health });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
+  if (deps.checkpoints) await app.register(checkpointsRoutes, { checkpoints: deps.checkpoints });
   await app.register(liveRoutes, {
     liveFeed: deps.liveFeed,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { checkpointsCommand } from './commands/checkpoints.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 
@@ -9,6 +10,7 @@ export function eddyProgram(): Command {
     .version('0.1.0')
     .addCommand(startCommand())
     .addCommand(simulateCommand())
+    .addCommand(checkpointsCommand())
     .showHelpAfterError();
 }
 

@@ -1,5 +1,13 @@
 import type { Key } from '../api/functions.ts';
-import { popTime, pushTime } from './time-heap.ts';
+import {
+  forEachTimerToRestore,
+  type KeyGroupSpan,
+  popTime,
+  pushTime,
+  type TimerEntry,
+  type TimersByKeyGroup,
+  timerGrouper,
+} from './time-heap.ts';
 
 /**
  * Event-time timers per (key, namespace, time), deduplicated: registering the same timer twice
@@ -13,6 +21,9 @@ import { popTime, pushTime } from './time-heap.ts';
  * timers.register('a', 0, 9_999);
  * timers.register('a', 0, 9_999); // deduplicated
  * timers.advanceTo(10_000, (key, ns, time) => console.log(key, ns, time)); // a 0 9999, once
+ *
+ * Snapshots are by key group (`snapshotByKeyGroup`); `restore` adds them back (all groups, or the
+ * range a subtask owns after rescaling), and restored timers fire when the watermark passes them.
  */
 /** One namespace of a (time, key) as stored: `time - namespace` if that gives it back exactly, else a list. */
 function packed(time: number, namespace: number): number | number[] {
@@ -99,5 +110,33 @@ export class EventTimeTimers<K extends Key> {
         else for (const namespace of namespaces) yield { key, namespace, time };
       }
     }
+  }
+
+  /**
+   * Every pending timer, grouped by the key group of its key: what a checkpoint stores. The
+   * result shares nothing with the service (timers registered or fired later do not change it).
+   *
+   * @example
+   * const groups = timers.snapshotByKeyGroup((key) => keyGroupOf(key, 128));
+   * // Map { 17 => [['a', 0, 9999]], ... }
+   */
+  snapshotByKeyGroup(keyGroupOf: (key: K) => number): TimersByKeyGroup<K> {
+    const grouper = timerGrouper(keyGroupOf);
+    for (const [time, keys] of this.byTime) {
+      for (const [key, namespaces] of keys) {
+        if (typeof namespaces === 'number') grouper.add(key, time - namespaces, time);
+        else for (const namespace of namespaces) grouper.add(key, namespace, time);
+      }
+    }
+    return grouper.groups;
+  }
+
+  /**
+   * Adds the timers of a snapshot: every group, or only the groups in `owned` (rescaling).
+   * Deduplicated against the timers already here, as `register` is. Restored timers fire on the
+   * first watermark at or after their time, as Flink's do.
+   */
+  restore(groups: Iterable<readonly [number, readonly TimerEntry<K>[]]>, owned?: KeyGroupSpan): void {
+    forEachTimerToRestore(groups, owned, (key, namespace, time) => this.register(key, namespace, time));
   }
 }

@@ -1,6 +1,14 @@
 import type { Key } from '../api/functions.ts';
 import type { Cancel, Clock } from './clock.ts';
-import { popTime, pushTime } from './time-heap.ts';
+import {
+  forEachTimerToRestore,
+  type KeyGroupSpan,
+  popTime,
+  pushTime,
+  type TimerEntry,
+  type TimersByKeyGroup,
+  timerGrouper,
+} from './time-heap.ts';
 
 /** Called for each timer that fires. */
 export type ProcessingTimeCallback<K> = (key: K, namespace: number, time: number) => void;
@@ -14,6 +22,10 @@ export type ProcessingTimeCallback<K> = (key: K, namespace: number, time: number
  * set again for the next one. A timer registered for a time already past fires at the next clock
  * callback (with a `ManualClock`, on the next `advance`, even `advance(0)`). Timers registered
  * while firing fire in the same round if due. `close()` cancels the clock timer.
+ *
+ * Snapshots are by key group (`snapshotByKeyGroup`); `restore` adds them back (all groups, or the
+ * range a subtask owns after rescaling). A restored timer already due fires on the next clock
+ * callback, as Flink fires them after recovery; later ones at their time.
  *
  * @example
  * const clock = new ManualClock(0);
@@ -41,20 +53,7 @@ export class ProcessingTimeTimers<K extends Key> {
   ) {}
 
   register(key: K, namespace: number, time: number): void {
-    if (!Number.isFinite(time))
-      throw new RangeError(`a processing-time timer needs a finite time, got ${time}`);
-    let keys = this.byTime.get(time);
-    if (keys === undefined) {
-      keys = new Map();
-      this.byTime.set(time, keys);
-      pushTime(this.heap, time);
-    }
-    const namespaces = keys.get(key);
-    if (namespaces === undefined) keys.set(key, [namespace]);
-    else if (namespaces.includes(namespace)) return;
-    else namespaces.push(namespace);
-    this.count++;
-    if (!this.firing) this.schedule(time);
+    if (this.add(key, namespace, time) && !this.firing) this.schedule(time);
   }
 
   delete(key: K, namespace: number, time: number): void {
@@ -82,12 +81,56 @@ export class ProcessingTimeTimers<K extends Key> {
     }
   }
 
+  /**
+   * Every pending timer, grouped by the key group of its key: what a checkpoint stores. The
+   * result shares nothing with the service (timers registered or fired later do not change it).
+   */
+  snapshotByKeyGroup(keyGroupOf: (key: K) => number): TimersByKeyGroup<K> {
+    const grouper = timerGrouper(keyGroupOf);
+    for (const [time, keys] of this.byTime) {
+      for (const [key, namespaces] of keys)
+        for (const namespace of namespaces) grouper.add(key, namespace, time);
+    }
+    return grouper.groups;
+  }
+
+  /**
+   * Adds the timers of a snapshot: every group, or only the groups in `owned` (rescaling),
+   * deduplicated as `register` is, then sets one clock timer for the earliest. Timers already
+   * due fire on the next clock callback (with a `ManualClock`, the next `advance`, even `advance(0)`).
+   */
+  restore(groups: Iterable<readonly [number, readonly TimerEntry<K>[]]>, owned?: KeyGroupSpan): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    forEachTimerToRestore(groups, owned, (key, namespace, time) => {
+      if (this.add(key, namespace, time) && time < earliest) earliest = time;
+    });
+    if (!this.firing && earliest < Number.POSITIVE_INFINITY) this.schedule(earliest);
+  }
+
   /** Cancels the clock timer; nothing fires afterwards. Pending timers stay (for a snapshot). */
   close(): void {
     this.closed = true;
     this.cancelScheduled?.();
     this.cancelScheduled = undefined;
     this.scheduledAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Stores a timer; false if it was already there. */
+  private add(key: K, namespace: number, time: number): boolean {
+    if (!Number.isFinite(time))
+      throw new RangeError(`a processing-time timer needs a finite time, got ${time}`);
+    let keys = this.byTime.get(time);
+    if (keys === undefined) {
+      keys = new Map();
+      this.byTime.set(time, keys);
+      pushTime(this.heap, time);
+    }
+    const namespaces = keys.get(key);
+    if (namespaces === undefined) keys.set(key, [namespace]);
+    else if (namespaces.includes(namespace)) return false;
+    else namespaces.push(namespace);
+    this.count++;
+    return true;
   }
 
   private schedule(time: number): void {
