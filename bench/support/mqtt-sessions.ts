@@ -5,12 +5,18 @@ const FILTER = 'sensors/+/telemetry';
 
 /**
  * Creates a persistent session (clean = false) subscribed to the telemetry topics at `qos`, then
- * disconnects: from now on the broker queues every telemetry message for `clientId` until it
- * comes back (with the bench broker's unlimited queues).
+ * disconnects: from now on the broker queues every telemetry message (in a shared group: its
+ * share) for `clientId` until it comes back (with the bench broker's unlimited queues).
  */
-export async function createPersistentSession(url: string, clientId: string, qos: 0 | 1): Promise<void> {
+export async function createPersistentSession(
+  url: string,
+  clientId: string,
+  qos: 0 | 1,
+  /** Subscribe as a member of this shared-subscription group (`$share/<group>/…`). */
+  group?: string,
+): Promise<void> {
   const client = await connectAsync(url, { clientId, clean: false, reconnectPeriod: 0 });
-  await client.subscribeAsync(FILTER, { qos });
+  await client.subscribeAsync(group === undefined ? FILTER : `$share/${group}/${FILTER}`, { qos });
   await client.endAsync();
 }
 

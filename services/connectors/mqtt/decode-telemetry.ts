@@ -16,6 +16,9 @@ export const DEFAULT_MAX_RECORDS = 10_000;
 /** Largest |ts| a JavaScript Date can represent (±100,000,000 days around 1970). */
 const MAX_EPOCH_MS = 8.64e15;
 
+/** What `Buffer#toString('utf8')` puts in place of each ill-formed byte sequence. */
+const REPLACEMENT_CHARACTER = '\ufffd';
+
 /** Stable machine codes for every way a telemetry payload can be refused. */
 export type DecodeErrorCode =
   | 'too_large'
@@ -100,11 +103,15 @@ export function decodeTelemetry(
     return fail('too_large', `payload is ${payload.length} bytes, the limit is ${maxBytes}`);
   }
   if (payload.length === 0) return fail('invalid_json', 'payload is empty: expected a JSON object or array');
-  if (!isUtf8(payload)) return fail('invalid_utf8', 'payload is not valid UTF-8 text');
+  // Decoding replaces every ill-formed sequence with U+FFFD, so text without one came from valid
+  // UTF-8: the full check runs only for the rare payload that holds (or was given) a U+FFFD.
+  const text = payload.toString('utf8');
+  if (text.includes(REPLACEMENT_CHARACTER) && !isUtf8(payload)) {
+    return fail('invalid_utf8', 'payload is not valid UTF-8 text');
+  }
 
   let parsed: unknown;
   try {
-    const text = payload.toString('utf8');
     // A leading byte-order mark (some Windows tools write one) is not JSON, but harmless: skip it.
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
@@ -196,10 +203,13 @@ function decodeRecord(
   }
 
   const before = out.length;
-  for (const name in fields) {
+  // Object.keys: the same names in the same order as for…in on a parsed object, and cheaper.
+  const names = Object.keys(fields);
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
     if (name === timeField) continue;
     if (include !== undefined ? !include.has(name) : exclude?.has(name)) continue;
-    if (!METRIC_NAME_PATTERN.test(name)) {
+    if (!isValidMetricName(name)) {
       return failAt(
         index,
         'invalid_metric_name',
@@ -226,6 +236,18 @@ function decodeRecord(
     );
   }
   return undefined;
+}
+
+/** Metric names already found valid: a device sends the same few, and a set lookup beats the pattern. */
+const validMetricNames = new Set<string>();
+/** Bounds the cache: names past it are still checked, just not remembered. */
+const MAX_CACHED_METRIC_NAMES = 4_096;
+
+function isValidMetricName(name: string): boolean {
+  if (validMetricNames.has(name)) return true;
+  if (!METRIC_NAME_PATTERN.test(name)) return false;
+  if (validMetricNames.size < MAX_CACHED_METRIC_NAMES) validMetricNames.add(name);
+  return true;
 }
 
 function checkBounds(ts: number, index: number, options: DecodeTelemetryOptions): DecodeFailure | undefined {

@@ -9,7 +9,9 @@ import { type Logger, silentLogger, stripCredentials } from '../../common/logger
 import type { Reading } from '../../domain/reading.ts';
 import type { Source, SourceContext } from '../../engine/api/source.ts';
 import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
+import { checkMqttUrl } from './mqtt-url.ts';
 import { compilePayloadMapping, type PayloadMapping } from './payload-mapping.ts';
+import { subscriptionFilters } from './shared-subscription.ts';
 import {
   EMPTY_INGEST_STATS,
   type TelemetryDecodeLimits,
@@ -36,6 +38,11 @@ export interface MqttSourceOptions {
   readonly topics?: readonly string[];
   /** Which payload fields hold the time and the metrics. Default: Eddy's own format (`ts`). */
   readonly payload?: PayloadMapping;
+  /**
+   * Join this shared-subscription group (`$share/<group>/…`, see `subscriptionFilters`): each message
+   * goes to one member, so sources of one group (one per split, own `clientId`s) decode in parallel.
+   */
+  readonly sharedGroup?: string;
   /** Default {@link DEAD_LETTER_TOPIC}. */
   readonly deadLetterTopic?: string;
   readonly logger?: Logger;
@@ -81,6 +88,8 @@ export class MqttSource implements Source<Reading> {
   private readonly qos: 0 | 1 | 2;
   private readonly connectTimeoutMs: number;
   private readonly topics: readonly TopicPattern[];
+  /** The topics' filters, under `$share/<group>/` for a shared group. */
+  private readonly filters: readonly string[];
 
   private client: MqttClient | undefined;
   private ingest: TelemetryIngest | undefined;
@@ -90,7 +99,7 @@ export class MqttSource implements Source<Reading> {
   private abortOpen: ((error: Error) => void) | undefined;
 
   constructor(options: MqttSourceOptions) {
-    checkUrl(options.url);
+    checkMqttUrl(options.url);
     this.options = options;
     this.name = options.name ?? 'mqtt-source';
     this.logger = options.logger ?? silentLogger;
@@ -99,6 +108,7 @@ export class MqttSource implements Source<Reading> {
     if (![0, 1, 2].includes(this.qos)) throw new RangeError(`MQTT qos must be 0, 1 or 2, got ${this.qos}`);
     if (!(this.connectTimeoutMs > 0)) throw new RangeError('connectTimeoutMs must be > 0');
     this.topics = compileTopicPatterns(options.topics);
+    this.filters = subscriptionFilters(this.topics, options.sharedGroup);
     if (options.payload !== undefined) compilePayloadMapping(options.payload); // fails here, not at open()
   }
 
@@ -135,7 +145,7 @@ export class MqttSource implements Source<Reading> {
       throw error;
     }
     this.logger.info(
-      { url: stripCredentials(url), filter: this.topics.map((t) => t.filter).join(', '), qos: this.qos },
+      { url: stripCredentials(url), filter: this.filters.join(', '), qos: this.qos },
       'MQTT source subscribed',
     );
   }
@@ -233,7 +243,7 @@ export class MqttSource implements Source<Reading> {
       };
       const onConnect = () => {
         client.off('connect', onConnect);
-        const filters = this.topics.map((t) => t.filter);
+        const filters = [...this.filters];
         client.subscribe(filters, { qos: this.qos }, (error, granted) => {
           const refused = granted?.find((grant) => grant.qos >= 0x80);
           const code = refused?.qos ?? 0;
@@ -280,20 +290,5 @@ export class MqttSource implements Source<Reading> {
         this.logger.debug({ url: where, err: error }, 'MQTT connection error');
       }
     });
-  }
-}
-
-function checkUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`invalid MQTT URL ${JSON.stringify(url)}: use mqtt://host:1883 or mqtts://host:8883`);
-  }
-  if (parsed.protocol !== 'mqtt:' && parsed.protocol !== 'mqtts:') {
-    const shown = parsed.password ? stripCredentials(url) : url;
-    throw new Error(
-      `unsupported MQTT URL scheme ${JSON.stringify(parsed.protocol)} in ${shown}: use mqtt:// or mqtts://`,
-    );
   }
 }

@@ -8,6 +8,7 @@ import {
   type DecodeTelemetryOptions,
   decodeTelemetry,
 } from '../../../../services/connectors/mqtt/decode-telemetry.ts';
+import { compilePayloadMapping } from '../../../../services/connectors/mqtt/payload-mapping.ts';
 import { METRIC_NAME_PATTERN, type Reading } from '../../../../services/domain/reading.ts';
 
 const T = 1_700_000_000_000; // 2023-11-14T22:13:20.000Z
@@ -35,6 +36,12 @@ describe('decodeTelemetry: accepted payloads', () => {
     ['ts before 1970', `{"ts":-1000,"a":1}`, [r('a', -1000, 1)]],
     ['whitespace around the JSON', ` \n{"ts":${T},"a":1}\n `, [r('a', T, 1)]],
     ['a leading UTF-8 byte-order mark', `\ufeff{"ts":${T},"a":1}`, [r('a', T, 1)]],
+    [
+      'a real U+FFFD (valid UTF-8) in an ignored field',
+      `{"ts":${T},"a":1,"note":"\ufffd"}`,
+      [r('a', T, 1)],
+      { payload: compilePayloadMapping({ exclude: ['note'] }) },
+    ],
     ['ISO-8601 UTC', `{"ts":"2023-11-14T22:13:20Z","a":1}`, [r('a', T, 1)]],
     ['ISO-8601 with milliseconds', `{"ts":"2023-11-14T22:13:20.123Z","a":1}`, [r('a', T + 123, 1)]],
     [
@@ -106,6 +113,13 @@ describe('decodeTelemetry: refused payloads', () => {
     ['', 'invalid_json', 'payload is empty: expected a JSON object or array'],
     [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'invalid_utf8', 'payload is not valid UTF-8 text'],
     [Buffer.from([0xc3]), 'invalid_utf8', 'payload is not valid UTF-8 text'],
+    // An encoded surrogate (ED A0 80) and an overlong '/' (C0 AF) are not UTF-8 either.
+    [
+      Buffer.from(`{"ts":${T},"a":1,"\xed\xa0\x80":2}`, 'latin1'),
+      'invalid_utf8',
+      'payload is not valid UTF-8 text',
+    ],
+    [Buffer.from(`{"ts":${T},"a\xc0\xaf":1}`, 'latin1'), 'invalid_utf8', 'payload is not valid UTF-8 text'],
     ['42', 'invalid_shape', 'payload is a number: expected a JSON object or an array of objects'],
     ['"hot"', 'invalid_shape', 'payload is a string: expected a JSON object or an array of objects'],
     ['null', 'invalid_shape', 'payload is null: expected a JSON object or an array of objects'],
