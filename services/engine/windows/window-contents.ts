@@ -1,3 +1,6 @@
+import type { Key } from '../api/functions.ts';
+import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.ts';
+import { type PackedTime, packTime, unpackTime } from '../state/packed-time.ts';
 import type { TimeWindow } from './time-window.ts';
 
 /**
@@ -19,6 +22,8 @@ export interface WindowContents<S> {
    * the repeat free.
    */
   registeredTimer: number;
+  /** True when `time` is `registeredTimer` (the record path's check: builds no number). */
+  hasRegisteredTimer(time: number): boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ let nextRecent = 0;
  * it, not at a copy each (assigners make a new window per record; a window costs ~70 B per copy).
  * Windows are immutable, so sharing is safe; only windows of the same class are shared.
  */
-function shared(window: TimeWindow): TimeWindow {
+export function sharedWindow(window: TimeWindow): TimeWindow {
   for (let i = 0; i < recentWindows.length; i++) {
     const recent = recentWindows[i]!;
     if (
@@ -56,26 +61,28 @@ function shared(window: TimeWindow): TimeWindow {
 }
 
 /**
- * Holds `registeredTimer` as `window.end - timer`, a small integer V8 keeps unboxed in the object
- * (the timer itself, ~1.7e12, would be a 16-byte heap number per window); `undefined` for NaN,
- * and the timer in a one-element array when the difference would not give it back exactly.
+ * Window contents as an object of their own (a key's further windows, merging windows): the
+ * registered timer is packed relative to the window's end (`packTime`: a small integer, unboxed).
+ * A key's first window of an assigner that does not merge lives in its state entry instead
+ * (`HeapKeyedStateBackend.putSpread`).
  */
 class Contents<S> implements WindowContents<S> {
   state: S | undefined = undefined;
-  private timer: number | [number] | undefined = undefined;
+  private timer: PackedTime = undefined;
 
   constructor(readonly window: TimeWindow) {}
 
   get registeredTimer(): number {
-    const timer = this.timer;
-    if (timer === undefined) return Number.NaN;
-    return typeof timer === 'number' ? this.window.end - timer : timer[0];
+    return unpackTime(this.timer, this.window.end);
   }
 
   set registeredTimer(time: number) {
-    const end = this.window.end;
-    const delta = end - time;
-    this.timer = Number.isNaN(time) ? undefined : end - delta === time ? delta : [time];
+    this.timer = packTime(time, this.window.end);
+  }
+
+  hasRegisteredTimer(time: number): boolean {
+    const timer = this.timer;
+    return typeof timer === 'number' ? this.window.end - timer === time : timer?.[0] === time;
   }
 }
 
@@ -91,10 +98,28 @@ class MergingContents<S> extends Contents<S> implements MergingWindowContents<S>
 
 /** Contents of a window with nothing in it yet (windows of assigners that do not merge: shared, see above). */
 export function emptyContents<S>(window: TimeWindow): WindowContents<S> {
-  return new Contents<S>(shared(window));
+  return new Contents<S>(sharedWindow(window));
 }
 
 /** Contents of a merging window with nothing in it yet. */
 export function emptyMergingContents<S>(window: TimeWindow, namespace: number): MergingWindowContents<S> {
   return new MergingContents<S>(window, namespace);
+}
+
+/**
+ * Stores the contents of a new, empty window of an assigner that does not merge (namespace: its
+ * start) under `slot` for the backend's current key: spread into the key's state entry when that
+ * has room (a key's first window), else as an object of their own. The window must have none yet.
+ */
+export function newWindowContents<S>(
+  backend: HeapKeyedStateBackend<Key>,
+  slot: number,
+  window: TimeWindow,
+): WindowContents<S> {
+  const shared = sharedWindow(window);
+  const spread = backend.putSpread(slot, shared) as WindowContents<S> | undefined;
+  if (spread !== undefined) return spread;
+  const contents = new Contents<S>(shared);
+  backend.put(slot, shared.start, contents);
+  return contents;
 }

@@ -7,7 +7,6 @@ import { HeapKeyedStateBackend, VOID_NAMESPACE } from '../state/heap-keyed-state
 import { KeyedStateStore } from '../state/keyed-state-store.ts';
 import { EventTimeTimers } from '../time/event-time-timers.ts';
 import { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
-import { MAX_WATERMARK } from '../time/watermark.ts';
 import {
   isMergingAssigner,
   type WindowAssigner,
@@ -23,9 +22,9 @@ import {
   TriggerResult,
 } from './triggers/trigger.ts';
 import {
-  emptyContents,
   emptyMergingContents,
   type MergingWindowContents,
+  newWindowContents,
   type WindowContents,
 } from './window-contents.ts';
 import type { WindowOperatorConfig, WindowResultFunction } from './window-operator-config.ts';
@@ -112,6 +111,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
       this.processingTimers,
       ctx.clock,
       this.eventTime,
+      this.allowedLatenessMs,
     );
     this.triggerContext.currentWatermark = this.watermark;
   }
@@ -142,15 +142,14 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
   }
 
   override metrics(): OperatorMetrics {
-    const stateKeys = this.backend?.keyCount ?? 0;
-    const stateEntries = this.backend?.entryCount ?? 0;
-    return {
-      ...super.metrics(),
-      lateRecordsDropped: this.lateRecordsDropped,
-      stateKeys,
-      stateEntries,
-      stateBytes: estimateWindowStateBytes(stateKeys, stateEntries),
+    const keys = this.backend?.keyCount ?? 0;
+    const entries = this.backend?.entryCount ?? 0;
+    const state = {
+      stateKeys: keys,
+      stateEntries: entries,
+      stateBytes: estimateWindowStateBytes(keys, entries),
     };
+    return { ...super.metrics(), lateRecordsDropped: this.lateRecordsDropped, ...state };
   }
 
   /** Pending timers (event time, processing time), for tests and snapshots. */
@@ -167,8 +166,8 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
       if (this.isWindowLate(window)) continue;
       accepted = true;
       const namespace = window.start;
-      let contents = backend.get<WindowContents<S>>(this.contentsSlot, namespace);
-      if (contents === undefined) contents = this.createContents(emptyContents<S>(window), namespace);
+      const contents =
+        backend.get<WindowContents<S>>(this.contentsSlot, namespace) ?? this.createWindowContents(window);
       contents.state = this.add(contents.state, value, timestamp);
       this.onElement(contents, namespace, value, timestamp);
     }
@@ -228,14 +227,23 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
       if (contents === undefined) continue;
       ctx.bind(contents, contents.namespace);
       this.trigger.clear(contents.window, ctx);
-      this.deleteCleanupTimer(contents, contents.namespace);
+      ctx.deleteCleanupTimer();
       backend.remove(this.contentsSlot, contents.namespace);
     }
   };
 
+  /** Contents of a new window of an assigner that does not merge, with their cleanup timer. */
+  private createWindowContents(window: TimeWindow): WindowContents<S> {
+    const contents = newWindowContents<S>(this.backend, this.contentsSlot, window);
+    this.triggerContext.bind(contents, window.start);
+    this.triggerContext.registerCleanupTimer();
+    return contents;
+  }
+
   private createContents<C extends WindowContents<S>>(contents: C, namespace: number): C {
     this.backend.put(this.contentsSlot, namespace, contents);
-    this.registerCleanupTimer(contents, namespace);
+    this.triggerContext.bind(contents, namespace);
+    this.triggerContext.registerCleanupTimer();
     return contents;
   }
 
@@ -253,30 +261,24 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
     if (shouldPurge(result)) contents.state = undefined;
   }
 
-  private readonly onEventTime = (key: K, namespace: number, time: number): void => {
-    const contents = this.timerContents(key, namespace);
-    if (contents === undefined) return; // the window is gone (a trigger left a timer behind)
-    if (this.eventTime && contents.registeredTimer === time) contents.registeredTimer = Number.NaN;
-    const result = this.trigger.onEventTime(time, contents.window, this.triggerContext);
-    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
-    if (this.eventTime && time === this.cleanupTime(contents.window)) this.clearAllState(contents, namespace);
-  };
+  private readonly onEventTime = (key: K, ns: number, time: number) => this.onTimer(key, ns, time, true);
+  private readonly onProcessingTime = (key: K, ns: number, time: number) =>
+    this.onTimer(key, ns, time, false);
 
-  private readonly onProcessingTime = (key: K, namespace: number, time: number): void => {
-    const contents = this.timerContents(key, namespace);
-    if (contents === undefined) return;
-    if (!this.eventTime && contents.registeredTimer === time) contents.registeredTimer = Number.NaN;
-    const result = this.trigger.onProcessingTime(time, contents.window, this.triggerContext);
-    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
-    if (!this.eventTime && time === this.cleanupTime(contents.window))
-      this.clearAllState(contents, namespace);
-  };
-
-  private timerContents(key: K, namespace: number): WindowContents<S> | undefined {
+  /** A timer fired: asks the trigger; a timer of the operator's own time domain may be the cleanup. */
+  private onTimer(key: K, namespace: number, time: number, eventTime: boolean): void {
     this.backend.setCurrentKey(key);
     const contents = this.backend.get<WindowContents<S>>(this.contentsSlot, namespace);
-    if (contents !== undefined) this.triggerContext.bind(contents, namespace);
-    return contents;
+    if (contents === undefined) return; // the window is gone (a trigger left a timer behind)
+    const ctx = this.triggerContext;
+    ctx.bind(contents, namespace);
+    const own = eventTime === this.eventTime;
+    if (own && contents.hasRegisteredTimer(time)) contents.registeredTimer = Number.NaN;
+    const result = eventTime
+      ? this.trigger.onEventTime(time, contents.window, ctx)
+      : this.trigger.onProcessingTime(time, contents.window, ctx);
+    if (result !== TriggerResult.CONTINUE) this.apply(contents, result);
+    if (own && time === ctx.cleanupTime(contents.window)) this.clearAllState(contents, namespace);
   }
 
   /** Removes a window for good: trigger state and timers, contents, its place in the merging set. */
@@ -284,7 +286,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
     const ctx = this.triggerContext;
     ctx.bind(contents, namespace);
     this.trigger.clear(contents.window, ctx);
-    this.deleteCleanupTimer(contents, namespace);
+    ctx.deleteCleanupTimer();
     this.backend.remove(this.contentsSlot, namespace);
     if (!this.merging) return;
     const set = this.backend.get<MergingWindowSet>(this.windowSetSlot, VOID_NAMESPACE);
@@ -293,28 +295,6 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
   }
 
   private isWindowLate(window: TimeWindow): boolean {
-    return this.eventTime && this.cleanupTime(window) <= this.watermark;
-  }
-
-  private cleanupTime(window: TimeWindow): number {
-    return this.eventTime ? window.maxTimestamp() + this.allowedLatenessMs : window.maxTimestamp();
-  }
-
-  private registerCleanupTimer(contents: WindowContents<S>, namespace: number): void {
-    const time = this.cleanupTime(contents.window);
-    if (time >= MAX_WATERMARK) return; // the end of time (the global window): never cleaned up
-    const ctx = this.triggerContext;
-    ctx.bind(contents, namespace);
-    if (this.eventTime) ctx.registerEventTimeTimer(time);
-    else ctx.registerProcessingTimeTimer(time);
-  }
-
-  private deleteCleanupTimer(contents: WindowContents<S>, namespace: number): void {
-    const time = this.cleanupTime(contents.window);
-    if (time >= MAX_WATERMARK) return;
-    const ctx = this.triggerContext;
-    ctx.bind(contents, namespace);
-    if (this.eventTime) ctx.deleteEventTimeTimer(time);
-    else ctx.deleteProcessingTimeTimer(time);
+    return this.eventTime && this.triggerContext.cleanupTime(window) <= this.watermark;
   }
 }

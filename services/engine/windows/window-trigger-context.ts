@@ -6,8 +6,9 @@ import type { ReducingStateDescriptor, ValueStateDescriptor } from '../state/sta
 import type { Clock } from '../time/clock.ts';
 import type { EventTimeTimers } from '../time/event-time-timers.ts';
 import type { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
-import { MIN_WATERMARK } from '../time/watermark.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../time/watermark.ts';
 import type { EvictorContext } from './evictors/evictor.ts';
+import type { TimeWindow } from './time-window.ts';
 import type { OnMergeContext } from './triggers/trigger.ts';
 import type { WindowContents } from './window-contents.ts';
 
@@ -37,12 +38,35 @@ export class WindowTriggerContext<K extends Key> implements OnMergeContext, Evic
     private readonly clock: Clock,
     /** Which timers the contents' memo is for: the operator's time domain (its cleanup timers). */
     private readonly memoEventTime: boolean,
+    /** How long after a window's end its state stays, in event time. */
+    private readonly allowedLatenessMs: number,
   ) {}
 
   /** Points the context at a window. */
   bind(contents: WindowContents<unknown>, namespace: number): void {
     this.contents = contents;
     this.namespace = namespace;
+  }
+
+  /** When a window's state goes: `maxTimestamp + allowedLateness` in event time, `maxTimestamp` in processing time. */
+  cleanupTime(window: TimeWindow): number {
+    return this.memoEventTime ? window.maxTimestamp() + this.allowedLatenessMs : window.maxTimestamp();
+  }
+
+  /** Registers the bound window's cleanup timer, in the operator's time domain (none at the end of time). */
+  registerCleanupTimer(): void {
+    const time = this.cleanupTime(this.contents.window);
+    if (time >= MAX_WATERMARK) return; // the end of time (the global window): never cleaned up
+    if (this.memoEventTime) this.registerEventTimeTimer(time);
+    else this.registerProcessingTimeTimer(time);
+  }
+
+  /** Deletes the bound window's cleanup timer. */
+  deleteCleanupTimer(): void {
+    const time = this.cleanupTime(this.contents.window);
+    if (time >= MAX_WATERMARK) return;
+    if (this.memoEventTime) this.deleteEventTimeTimer(time);
+    else this.deleteProcessingTimeTimer(time);
   }
 
   get currentProcessingTime(): number {
@@ -52,14 +76,14 @@ export class WindowTriggerContext<K extends Key> implements OnMergeContext, Evic
   registerEventTimeTimer(time: number): void {
     if (this.memoEventTime) {
       const contents = this.contents;
-      if (contents.registeredTimer === time) return;
+      if (contents.hasRegisteredTimer(time)) return;
       contents.registeredTimer = time;
     }
     this.eventTimers.register(this.backend.currentKey, this.namespace, time);
   }
 
   deleteEventTimeTimer(time: number): void {
-    if (this.memoEventTime && this.contents.registeredTimer === time)
+    if (this.memoEventTime && this.contents.hasRegisteredTimer(time))
       this.contents.registeredTimer = Number.NaN;
     this.eventTimers.delete(this.backend.currentKey, this.namespace, time);
   }
@@ -67,14 +91,14 @@ export class WindowTriggerContext<K extends Key> implements OnMergeContext, Evic
   registerProcessingTimeTimer(time: number): void {
     if (!this.memoEventTime) {
       const contents = this.contents;
-      if (contents.registeredTimer === time) return;
+      if (contents.hasRegisteredTimer(time)) return;
       contents.registeredTimer = time;
     }
     this.processingTimers.register(this.backend.currentKey, this.namespace, time);
   }
 
   deleteProcessingTimeTimer(time: number): void {
-    if (!this.memoEventTime && this.contents.registeredTimer === time)
+    if (!this.memoEventTime && this.contents.hasRegisteredTimer(time))
       this.contents.registeredTimer = Number.NaN;
     this.processingTimers.delete(this.backend.currentKey, this.namespace, time);
   }

@@ -31,3 +31,20 @@ describe('summaryStats', () => {
     );
   });
 });
+
+describe('summaryStats accumulator', () => {
+  it('is five numbers, count mean m2 min max, and merging into an empty one copies', () => {
+    const acc = fold([1, 2, 3]);
+    expect(acc).toEqual([3, 2, 2, 1, 3]);
+    const merged = agg.merge(agg.createAccumulator(), acc);
+    expect(merged).toEqual(acc);
+    expect(merged).not.toBe(acc);
+    expect(agg.getResult(agg.createAccumulator())).toEqual({
+      count: 0,
+      mean: 0,
+      min: Number.POSITIVE_INFINITY,
+      max: Number.NEGATIVE_INFINITY,
+      stddev: 0,
+    });
+  });
+});

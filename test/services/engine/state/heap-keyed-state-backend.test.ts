@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keyGroupOf } from '../../../../services/engine/key-groups.ts';
 import { HeapKeyedStateBackend } from '../../../../services/engine/state/heap-keyed-state-backend.ts';
 
 function backendWith(keys: string[]) {
@@ -130,5 +131,69 @@ describe('HeapKeyedStateBackend', () => {
     expect([backend.get(a, 0), backend.get(a, 1)]).toEqual(['many0', undefined]);
     expect(backend.sweep(3, [() => undefined])).toBe(3);
     expect(backend.keyCount).toBe(0);
+  });
+
+  it('spreads window contents into the entry of a key with no value inline, stable while other values come and go', () => {
+    const backend = new HeapKeyedStateBackend<string>(128);
+    const contentsSlot = backend.registerState('window-contents');
+    const other = backend.registerState('trigger');
+    const window = { start: 1_700_000_000_000, end: 1_700_000_010_000 };
+    backend.setCurrentKey('k');
+    const spread = backend.putSpread(contentsSlot, window)!;
+    expect([spread.window, spread.state, spread.registeredTimer]).toEqual([window, undefined, Number.NaN]);
+    spread.state = 'acc';
+    spread.registeredTimer = window.end - 1;
+    expect(spread.hasRegisteredTimer(window.end - 1)).toBe(true);
+    expect(backend.get(contentsSlot, window.start)).toBe(spread);
+    expect(backend.putSpread(contentsSlot, { start: 0, end: 10 })).toBeUndefined(); // the place is taken
+    for (let ns = 0; ns < 12; ns++) backend.put(other, ns, ns); // list, then maps
+    for (let ns = 0; ns < 12; ns++) backend.remove(other, ns);
+    expect(backend.get(contentsSlot, window.start)).toBe(spread);
+    expect([spread.state, spread.registeredTimer, backend.entryCount]).toEqual(['acc', window.end - 1, 1]);
+    expect([...backend.namespaces(contentsSlot)]).toEqual([window.start]);
+    const [entry] = [...backend.byKeyGroup().values()].flat();
+    expect(entry?.states['window-contents']).toEqual([
+      [window.start, { window, state: 'acc', registeredTimer: window.end - 1 }],
+    ]);
+    expect(backend.sweep(1, [() => undefined])).toBe(0); // spread contents are never swept
+    backend.remove(contentsSlot, window.start);
+    expect([backend.keyCount, backend.get(contentsSlot, window.start)]).toEqual([0, undefined]);
+  });
+
+  it('a plain put over spread contents replaces them; a freed inline place takes the next value', () => {
+    const backend = new HeapKeyedStateBackend<string>(128);
+    const a = backend.registerState('a');
+    backend.setCurrentKey('k');
+    backend.putSpread(a, { start: 10, end: 20 });
+    backend.put(a, 10, 'plain');
+    expect([backend.get(a, 10), backend.entryCount]).toEqual(['plain', 1]);
+    backend.put(a, 30, 'second');
+    backend.remove(a, 10);
+    backend.put(a, 30, 'second!'); // held in the list: replaced there, not duplicated inline
+    backend.put(a, 40, 'third'); // the free inline place
+    expect([backend.get(a, 30), backend.get(a, 40), backend.entryCount]).toEqual(['second!', 'third', 2]);
+    expect(backend.namespaces(a).sort()).toEqual([30, 40]);
+  });
+
+  it('groups keys by their key group in snapshots, and keeps a concatenated key equal to its flat form', () => {
+    const backend = new HeapKeyedStateBackend<string>(4);
+    const a = backend.registerState('a');
+    const keys = Array.from({ length: 20 }, (_, i) => ['dev', String(i)].join('-'));
+    for (const key of keys) {
+      backend.setCurrentKey(`${key.slice(0, 3)}-${key.slice(4)}`); // built by concatenation
+      backend.put(a, 0, key);
+    }
+    const groups = backend.byKeyGroup();
+    expect(
+      [...groups.values()]
+        .flat()
+        .map((s) => s.key)
+        .sort(),
+    ).toEqual([...keys].sort());
+    for (const [group, states] of groups) {
+      for (const { key } of states) expect(keyGroupOf(key, 4)).toBe(group);
+    }
+    backend.setCurrentKey('dev-7');
+    expect(backend.get(a, 0)).toBe('dev-7');
   });
 });

@@ -198,3 +198,24 @@ describe('GlobalWindows', () => {
     expect(isMergingAssigner(TumblingEventTimeWindows.of(10))).toBe(false);
   });
 });
+
+describe('TumblingEventTimeWindows', () => {
+  it('assigns the window holding the timestamp, for records in and out of order and across windows', () => {
+    const windows = TumblingEventTimeWindows.of(10, 3);
+    const assign = (ts: number) => bounds(windows.assignWindows(null, ts, noClock));
+    // in the last window, in the one before (the range checks), in a new one, exactly on the edges
+    const cases: [number, number[]][] = [
+      [5, [3, 13]],
+      [12, [3, 13]],
+      [13, [13, 23]],
+      [12.5, [3, 13]],
+      [3, [3, 13]],
+      [22.999, [13, 23]],
+      [-8, [-17, -7]],
+      [1_700_000_000_000, [1_699_999_999_993, 1_700_000_000_003]],
+      [2, [-7, 3]],
+    ];
+    for (const [ts, expected] of cases) expect(assign(ts), `ts ${ts}`).toEqual([expected]);
+    expect(() => windows.assignWindows(null, Number.NaN, noClock)).toThrow(/no event time/);
+  });
+});
