@@ -4,6 +4,11 @@ import type { Output } from './output.ts';
 /** What the runtime gives an operator when it opens. */
 export interface OperatorContext {
   readonly clock: Clock;
+  /**
+   * Stable id of the operator in the job graph: its state is stored under it in checkpoints and
+   * matched to it on restore (absent in hand-made contexts of tests; then the operator's name).
+   */
+  readonly uid?: string;
   readonly maxParallelism: number;
   /** Which subtask this instance is, at parallelism > 1 (absent at parallelism 1). */
   readonly subtask?: { readonly index: number; readonly parallelism: number };
