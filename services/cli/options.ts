@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { DEFAULT_MAX_PARALLELISM } from '../engine/key-groups.ts';
 import { parseDuration } from '../engine/windows/duration-label.ts';
 
 /** commander argument parsers that fail with a message naming the expected form. */
@@ -14,6 +15,14 @@ export function parseCount(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1_000_000)
     throw new InvalidArgumentError('expected a whole number, 0 to 1000000.');
+  return n;
+}
+
+/** Subtasks of a job: 1 up to the engine's max parallelism (key groups). */
+export function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > DEFAULT_MAX_PARALLELISM)
+    throw new InvalidArgumentError(`expected a whole number of subtasks, 1 to ${DEFAULT_MAX_PARALLELISM}.`);
   return n;
 }
 

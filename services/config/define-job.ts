@@ -8,6 +8,8 @@ import { OutputTag } from '../engine/api/output-tag.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { Source } from '../engine/api/source.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
+import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
+import { windowAggregateCodec } from '../engine/runtime/channels/window-aggregate-codec.ts';
 import type { JobMetrics } from '../engine/runtime/job-execution.ts';
 import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
 import type { JobSpec, KeyPart } from './job-spec.ts';
@@ -40,7 +42,9 @@ export interface JobConnections {
  *                                                             └─ window 2 ─ …          └─ late ─ lateReadings
  *
  * Every window is a branch of its own over the same keyed stream; its results are window
- * aggregates (`count` always, the summary statistics asked for, others in `extra`).
+ * aggregates (`count` always, the summary statistics asked for, others in `extra`). At parallelism
+ * > 1 readings and aggregates cross threads with the typed-array codecs (`readingCodec`,
+ * `windowAggregateCodec`); see `services/jobs/job-file-module.ts` to run it so.
  *
  * @example
  * const env = new StreamEnvironment();
@@ -56,6 +60,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
 
   const split = keySplitter(spec.key);
   const keyed = env.fromSource(connections.source, watermarks).keyBy(keySelector(spec.key));
+  env.setRecordCodec(keyed, readingCodec); // at parallelism > 1: readings cross threads as typed arrays
   const results = connections.results.map((sink) => shareSink(sink));
   const lateSink = connections.lateReadings === undefined ? undefined : shareSink(connections.lateReadings);
 
@@ -88,6 +93,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
       },
       `window(${label})`,
     );
+    env.setRecordCodec(aggregates, windowAggregateCodec);
     for (const sink of results) aggregates.sinkTo(sink.branch());
     if (windowSpec.late === 'influx' && lateSink !== undefined) {
       aggregates

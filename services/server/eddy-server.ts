@@ -8,7 +8,7 @@ import type { HealthReport } from '../api/health-report.ts';
 import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
-import { defineJob, windowStats } from '../config/define-job.ts';
+import { windowStats } from '../config/define-job.ts';
 import { type JobSpec, payloadMappingOf } from '../config/job-spec.ts';
 import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
 import { InfluxSink } from '../connectors/influx/influx-sink.ts';
@@ -19,11 +19,13 @@ import { LiveFeed } from '../connectors/live/live-feed.ts';
 import type { LateReading } from '../domain/late-reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { Sink } from '../engine/api/sink.ts';
-import { StreamEnvironment } from '../engine/api/stream-environment.ts';
+import type { Source } from '../engine/api/source.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
+import { runJob } from '../engine/runtime/parallel/run-job.ts';
 import { systemClock } from '../engine/time/clock.ts';
 import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
+import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
@@ -75,11 +77,12 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     const influxOn = influx.mode !== 'disabled' ? influx : undefined;
     const influxSink =
       influxOn && spec.sinks.influx ? createAggregateSink(influxOn, spec, logger) : undefined;
-    const sinks: Sink<WindowAggregate>[] = spec.sinks.live
-      ? [liveFeed.sink<WindowAggregate>('aggregate')]
-      : [];
-    if (influxSink) sinks.unshift(influxSink);
-    if (sinks.length === 0) {
+    // The job's sinks, bound by name in the main thread (the job module reaches them by these names).
+    const sinks: Record<string, Sink<unknown>> = {};
+    if (influxSink) sinks.influx = influxSink as Sink<unknown>;
+    if (spec.sinks.live) sinks.live = liveFeed.sink<WindowAggregate>('aggregate') as Sink<unknown>;
+    const results = Object.keys(sinks);
+    if (results.length === 0) {
       throw new Error(
         `job ${spec.name} writes its results only to InfluxDB, and there is none: ` +
           'give --influx a URL, or set sinks.live: true in the job file',
@@ -89,11 +92,18 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       influxOn && spec.windows.some((w) => w.late === 'influx')
         ? createLateSink(influxOn, logger)
         : undefined;
-    const env = new StreamEnvironment({ clock });
-    const late = lateSink ? { lateReadings: lateSink } : {};
-    defineJob(env, spec, { source: ingest.source, results: sinks, ...late });
-    const job = await env.start(spec.name);
-    logger.info({ job: spec.name, windows: spec.windows.length }, 'job started');
+    if (lateSink) sinks[JOB_FILE_BINDINGS.lateReadings] = lateSink as Sink<unknown>;
+    const parallelism = options.parallelism ?? 1;
+    const job = await runJob<JobFileArgs>({
+      name: spec.name,
+      module: JOB_FILE_MODULE,
+      args: { spec, results, lateReadings: lateSink !== undefined },
+      parallelism,
+      clock,
+      sources: { [JOB_FILE_BINDINGS.readings]: ingest.source as Source<unknown> },
+      sinks,
+    });
+    logger.info({ job: spec.name, windows: spec.windows.length, parallelism }, 'job started');
     cleanup.push(() => job.stop());
     job.finished.catch((error) => logger.error({ err: error }, 'the job failed'));
 

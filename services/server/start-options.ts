@@ -32,6 +32,11 @@ export interface StartOptions {
   readonly outOfOrdernessMs: number;
   /** Quiet period of the default job (not used with `job`). */
   readonly quietPeriodMs: number;
+  /**
+   * Subtasks of the job's keyed windows (`--parallelism`): above 1 they run in that many worker
+   * threads, while the MQTT source, InfluxDB and the live feed stay in the main thread. Default 1.
+   */
+  readonly parallelism?: number;
   readonly clock?: Clock;
 }
 
@@ -43,6 +48,7 @@ export const START_DEFAULTS = {
   port: 3000,
   host: '127.0.0.1',
   dataDir: '.eddy',
+  parallelism: 1,
   ...DEFAULT_JOB,
 } as const;
 

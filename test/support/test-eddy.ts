@@ -18,7 +18,8 @@ export interface TestEddy {
 /**
  * Starts Eddy in process against the test InfluxDB (`inject('influxUrl')`, database `database`),
  * on free ports, simulating nothing and with the default job's settings unless `options` says
- * otherwise (e.g. `mqttUrl: inject('mqttUrl')` for the test Mosquitto, `job`, `simulate`).
+ * otherwise (e.g. `mqttUrl: inject('mqttUrl')` for the test Mosquitto, `job`, `simulate`,
+ * `parallelism: 2` for keyed windows in worker threads).
  */
 export async function startTestEddy(
   database: string,
@@ -39,6 +40,7 @@ export async function startTestEddy(
       windowMs: 10_000,
       outOfOrdernessMs: 2_000,
       quietPeriodMs: 30_000,
+      parallelism: 1,
       ...options,
     },
     silentLogger,

@@ -5,7 +5,14 @@ import type { JobSpec } from '../../config/job-spec.ts';
 import { loadJobFile } from '../../config/load-job-file.ts';
 import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
 import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
-import { parseCount, parseDurationOption, parseInteger, parsePort, parseUrl } from '../options.ts';
+import {
+  parseCount,
+  parseDurationOption,
+  parseInteger,
+  parseParallelism,
+  parsePort,
+  parseUrl,
+} from '../options.ts';
 
 interface StartFlags {
   mqtt?: string;
@@ -21,6 +28,7 @@ interface StartFlags {
   window: number;
   outOfOrderness: number;
   quietPeriod: number;
+  parallelism: number;
   logLevel: string;
 }
 
@@ -115,6 +123,15 @@ export function startCommand(): Command {
         .default(START_DEFAULTS.quietPeriodMs, '30s'),
     )
     .addOption(
+      new Option(
+        '--parallelism <n>',
+        'worker threads running the keyed windows (1: everything in one thread); MQTT and sinks stay in the main thread',
+      )
+        .env('EDDY_PARALLELISM')
+        .argParser(parseParallelism)
+        .default(START_DEFAULTS.parallelism),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('EDDY_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -156,6 +173,7 @@ export function startCommand(): Command {
         windowMs: flags.window,
         outOfOrdernessMs: flags.outOfOrderness,
         quietPeriodMs: flags.quietPeriod,
+        parallelism: flags.parallelism,
       };
       let eddy: RunningEddy;
       try {

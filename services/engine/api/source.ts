@@ -30,3 +30,46 @@ export interface SourceContext<T> {
   endOfInput(): void;
   readonly clock: Clock;
 }
+
+/** Which part of a splittable source a subtask reads: split `index` of `count` (count = parallelism). */
+export interface SourceSplit {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * A source that can be read in parallel (Flink's parallel source, simplified): at parallelism P
+ * each subtask opens split `index` of `P` in its own worker thread, so records are made (received,
+ * decoded) where they are processed and only the `keyBy` exchange moves them between threads; a
+ * record whose key group the local subtask owns is not copied at all. At parallelism 1 the only
+ * split is `{ index: 0, count: 1 }`, in the main thread.
+ *
+ * The contract:
+ * - Together the splits read every record once (no record in two splits, none left out).
+ * - Each split is a {@link Source} with `pause()` / `resume()` (backpressure between threads).
+ * - Each split gets its own watermarks from the job's strategy; a subtask's watermark is the
+ *   minimum over the splits feeding it, so a split with no data holds event time back unless the
+ *   strategy has `withIdleness`.
+ * - The splittable source is built by the job module in every thread (see `defineJobModule`), from
+ *   plain arguments; only the subtasks' threads call `createSplit`, and nothing is opened before.
+ *
+ * An MQTT source fits with shared subscriptions: split `i` is one client (its own client id, e.g.
+ * `eddy-ingest-<i>`) subscribed to `$share/<group>/<filter>`, and the broker hands each message
+ * to one client of the group. `count` is unused there: the broker balances, and a message goes to
+ * any split (the keyBy exchange takes it to its key's subtask).
+ *
+ * @example
+ * class RangeSource implements SplittableSource<number> {
+ *   readonly name = 'range';
+ *   createSplit({ index, count }: SourceSplit) {
+ *     return new CollectionSource(all.filter((_, i) => i % count === index)); // every count-th record
+ *   }
+ * }
+ * env.fromParallelSource(new RangeSource(), watermarks);
+ */
+export interface SplittableSource<T> {
+  /** Operator name shown in metrics and logs (each split's metrics carry its `subtask`). */
+  readonly name: string;
+  /** The source reading split `split.index` of `split.count`. Called once per subtask, in its thread. */
+  createSplit(split: SourceSplit): Source<T>;
+}

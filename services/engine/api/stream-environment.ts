@@ -9,11 +9,9 @@ import { type Clock, systemClock } from '../time/clock.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { DataStream } from './data-stream.ts';
 import type { Sink } from './sink.ts';
-import type { Source } from './source.ts';
+import type { Source, SourceSplit, SplittableSource } from './source.ts';
 
-export type { SourceSplit } from '../graph/transformation.ts';
-
-import type { SourceSplit } from '../graph/transformation.ts';
+export type { SourceSplit, SplittableSource } from './source.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -84,21 +82,26 @@ export class StreamEnvironment {
   }
 
   /**
-   * A stream from a source that can be split: at parallelism P each subtask (worker) reads split
-   * `index` of `P` in its own thread, with its own watermarks (a task's watermark is then the
-   * minimum over the splits feeding it; see `WatermarkStrategy.withIdleness`). For example one MQTT
-   * client per subtask on a shared subscription (`$share/eddy/sensors/+/telemetry`), each decoding
-   * its share. At parallelism 1, `createSplit({ index: 0, count: 1 })` is the only split.
+   * A stream from a source that can be split (see {@link SplittableSource}): at parallelism P each
+   * subtask (worker) reads split `index` of `P` in its own thread, with its own watermarks (a
+   * task's watermark is then the minimum over the splits feeding it; see
+   * `WatermarkStrategy.withIdleness`). For example a `CollectionSource`, or one MQTT client per
+   * subtask on a shared subscription (`$share/eddy/sensors/+/telemetry`), each decoding its share.
+   * At parallelism 1, `createSplit({ index: 0, count: 1 })` is the only split. A function making
+   * the split's source is accepted too.
    *
    * @example
+   * env.fromParallelSource(new CollectionSource(readings, { batchSize: 1_000 }), watermarks);
    * env.fromParallelSource(({ index, count }) => new ReplaySource(part(all, index, count)), watermarks, 'replay');
    */
   fromParallelSource<T>(
-    createSplit: (split: SourceSplit) => Source<T>,
+    splittable: SplittableSource<T> | ((split: SourceSplit) => Source<T>),
     watermarks: WatermarkStrategy<T>,
-    name: string,
+    name: string = typeof splittable === 'function' ? 'parallel-source' : splittable.name,
   ): DataStream<T> {
     checkWatermarks(name, watermarks);
+    const createSplit =
+      typeof splittable === 'function' ? splittable : (split: SourceSplit) => splittable.createSplit(split);
     const source =
       this.parallelism === 1
         ? createSplit({ index: 0, count: 1 })

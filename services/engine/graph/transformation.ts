@@ -1,7 +1,7 @@
 import type { Key, KeySelector } from '../api/functions.ts';
 import type { OutputTag } from '../api/output-tag.ts';
 import type { Sink } from '../api/sink.ts';
-import type { Source } from '../api/source.ts';
+import type { Source, SourceSplit } from '../api/source.ts';
 import type { StreamOperator } from '../runtime/stream-operator.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 
@@ -15,12 +15,6 @@ export type Transformation =
   | PartitionTransformation
   | SideOutputTransformation
   | SinkTransformation;
-
-/** Which part of a parallel source a subtask reads: split `index` of `count` (count = parallelism). */
-export interface SourceSplit {
-  readonly index: number;
-  readonly count: number;
-}
 
 interface Node {
   readonly id: number;

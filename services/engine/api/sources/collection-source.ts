@@ -1,4 +1,4 @@
-import type { Source, SourceContext } from '../source.ts';
+import type { Source, SourceContext, SourceSplit, SplittableSource } from '../source.ts';
 
 /**
  * A bounded source over records in memory: emits them in order, in batches, then ends the input
@@ -12,11 +12,17 @@ import type { Source, SourceContext } from '../source.ts';
  * `close()`) before handing over the next batch or ending the input. The batch being handed over
  * when `pause()` came is not split. Never paused, it behaves exactly as described above.
  *
+ * Splittable ({@link SplittableSource}): split `index` of `count` reads batches `index`,
+ * `index + count`, … (the same batches as unsplit, dealt round-robin), so the splits' event times
+ * stay close and each split's watermark never runs ahead of the unsplit source's. The records must
+ * then exist in every thread: build them in the job module from its arguments.
+ *
  * @example
  * const source = new CollectionSource(readings, { batchSize: 100 });
  * env.fromSource(source, watermarks); // at parallelism 2 a slow subtask pauses it between batches
+ * env.fromParallelSource(source, watermarks); // or: each subtask reads every other batch itself
  */
-export class CollectionSource<T> implements Source<T> {
+export class CollectionSource<T> implements Source<T>, SplittableSource<T> {
   private stopped = false;
   private paused = false;
   private wake: (() => void) | undefined;
@@ -30,8 +36,23 @@ export class CollectionSource<T> implements Source<T> {
     return this.options.name ?? 'collection';
   }
 
+  /** The source of split `index` of `count`: every `count`-th batch, starting with batch `index`. */
+  createSplit({ index, count }: SourceSplit): CollectionSource<T> {
+    const batchSize = this.batchSize;
+    const records: T[] = [];
+    for (let start = index * batchSize; start < this.records.length; start += count * batchSize) {
+      for (let i = start; i < Math.min(start + batchSize, this.records.length); i++)
+        records.push(this.records[i]!);
+    }
+    return new CollectionSource(records, this.options);
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 1_000;
+  }
+
   async open(ctx: SourceContext<T>): Promise<void> {
-    const batchSize = this.options.batchSize ?? 1_000;
+    const batchSize = this.batchSize;
     const yieldEvery = this.options.yieldEvery;
     let batches = 0;
     for (let i = 0; i < this.records.length && !this.stopped; i += batchSize) {

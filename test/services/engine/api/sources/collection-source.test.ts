@@ -151,4 +151,31 @@ describe('CollectionSource', () => {
         .sort(),
     );
   }, 20_000);
+
+  it('splits: split i of n reads batches i, i + n, … of the unsplit source, together every record once', async () => {
+    const records = Array.from({ length: 23 }, (_, i) => i);
+    const source = new CollectionSource(records, { batchSize: 5 });
+    const splits = await Promise.all(
+      [0, 1, 2].map(async (index) => {
+        const ctx = new RecordingContext<number>();
+        await source.createSplit({ index, count: 3 }).open(ctx);
+        expect(ctx.ended).toBe(true);
+        return ctx.batches;
+      }),
+    );
+    expect(splits).toEqual([
+      [
+        [0, 1, 2, 3, 4],
+        [15, 16, 17, 18, 19],
+      ],
+      [
+        [5, 6, 7, 8, 9],
+        [20, 21, 22],
+      ],
+      [[10, 11, 12, 13, 14]],
+    ]);
+    const only = new RecordingContext<number>();
+    await source.createSplit({ index: 0, count: 1 }).open(only);
+    expect(only.batches.flat()).toEqual(records);
+  });
 });

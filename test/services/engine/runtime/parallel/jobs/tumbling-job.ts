@@ -1,9 +1,10 @@
 /**
  * A job module for the parallel runtime tests: keyed 10 ms tumbling windows (count and sum per
- * key and window) from the bound source `events` to the bound sink `results`.
+ * key and window) from the bound source `events` (or a split collection) to the bound sink `results`.
  */
 import { summaryStats } from '../../../../../../services/engine/aggregates/summary-stats.ts';
 import { OutputTag } from '../../../../../../services/engine/api/output-tag.ts';
+import { CollectionSource } from '../../../../../../services/engine/api/sources/collection-source.ts';
 import { defineJobModule } from '../../../../../../services/engine/runtime/parallel/job-module.ts';
 import { WatermarkStrategy } from '../../../../../../services/engine/time/watermark-strategy.ts';
 import { TumblingEventTimeWindows } from '../../../../../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
@@ -24,6 +25,11 @@ export interface TumblingJobArgs {
   readonly allowedLatenessMs?: number;
   /** Late events go to the bound sink `late` (a side output gathered from the subtasks). */
   readonly collectLate?: boolean;
+  /**
+   * Read these events with a splittable `CollectionSource` (one split per subtask, in the workers)
+   * instead of the bound source `events`.
+   */
+  readonly split?: { readonly events: readonly Event[]; readonly batchSize: number };
 }
 
 const LATE = new OutputTag<Event>('late');
@@ -40,8 +46,17 @@ export const tumblingJob = defineJobModule<TumblingJobArgs>((env, args) => {
     }
     return e.value;
   });
-  const windows = env
-    .fromSource(env.boundSource<Event>('events'), watermarks)
+  const events = args.split
+    ? env.fromParallelSource(
+        new CollectionSource(args.split.events, {
+          name: 'events',
+          batchSize: args.split.batchSize,
+          yieldEvery: 1,
+        }),
+        watermarks,
+      )
+    : env.fromSource(env.boundSource<Event>('events'), watermarks);
+  const windows = events
     .filter((e) => e.value >= 0)
     .keyBy((e) => e.key)
     .window(TumblingEventTimeWindows.of(args.windowMs))

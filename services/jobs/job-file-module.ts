@@ -1,0 +1,54 @@
+import { defineJob } from '../config/define-job.ts';
+import type { JobSpec } from '../config/job-spec.ts';
+import type { LateReading } from '../domain/late-reading.ts';
+import type { Reading } from '../domain/reading.ts';
+import type { WindowAggregate } from '../domain/window-aggregate.ts';
+import { defineJobModule } from '../engine/runtime/parallel/job-module.ts';
+
+/** The names the job module reaches its main-thread source and sinks by (`runJob`'s `sources` / `sinks`). */
+export const JOB_FILE_BINDINGS = {
+  /** The MQTT readings (the embedded broker's `BrokerSource`, or an `MqttSource`). */
+  readings: 'readings',
+  /** Late readings of `late: influx` windows (InfluxDB `late_readings`). */
+  lateReadings: 'late-readings',
+} as const;
+
+/**
+ * What every thread builds a job file's job from: plain data (structured-cloneable), so the worker
+ * threads of a parallel job get the same job as the main thread without reading the file again.
+ */
+export interface JobFileArgs {
+  /** The checked job (from the job file, or the default job shaped by `eddy start`'s flags). */
+  readonly spec: JobSpec;
+  /** Names of the bound sinks each window aggregate goes to, e.g. `['influx', 'live']`. */
+  readonly results: readonly string[];
+  /** Whether a late-readings sink is bound ({@link JOB_FILE_BINDINGS}.lateReadings). */
+  readonly lateReadings: boolean;
+}
+
+/** Where {@link jobFileModule} lives, for `runJob({ module })`. */
+export const JOB_FILE_MODULE = new URL(import.meta.url);
+
+/**
+ * A job file's job as a job module (`runJob`), so it runs at any parallelism: the source and the
+ * sinks stay in the main thread, bound by name; at parallelism > 1 the windows run in the workers.
+ *
+ * @example
+ * await runJob({
+ *   name: spec.name,
+ *   module: JOB_FILE_MODULE,
+ *   args: { spec, results: ['influx', 'live'], lateReadings: false } satisfies JobFileArgs,
+ *   parallelism: 2,
+ *   sources: { readings: ingest.source },
+ *   sinks: { influx: influxSink, live: liveFeed.sink('aggregate') },
+ * });
+ */
+const jobFileModule = defineJobModule<JobFileArgs>((env, { spec, results, lateReadings }) => {
+  defineJob(env, spec, {
+    source: env.boundSource<Reading>(JOB_FILE_BINDINGS.readings),
+    results: results.map((name) => env.boundSink<WindowAggregate>(name)),
+    ...(lateReadings ? { lateReadings: env.boundSink<LateReading>(JOB_FILE_BINDINGS.lateReadings) } : {}),
+  });
+});
+
+export default jobFileModule;
