@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkpointStateFor } from '../../../../services/connectors/mqtt/checkpoint-state.ts';
 import { MqttSource } from '../../../../services/connectors/mqtt/mqtt-source.ts';
 
 describe('MqttSource (no broker needed)', () => {
@@ -37,5 +38,57 @@ describe('MqttSource (no broker needed)', () => {
       heldMessages: 0,
     });
     await source.close();
+  });
+});
+
+describe("MqttSource with ackOn: 'checkpoint' (no broker needed)", () => {
+  const url = 'mqtt://127.0.0.1:1883';
+
+  it('refuses options that cannot keep a session or hold PUBACKs, saying what to set', () => {
+    expect(() => new MqttSource({ url, ackOn: 'checkpoint' })).toThrow(
+      `MQTT source with ackOn 'checkpoint': set a stable clientId`,
+    );
+    expect(() => new MqttSource({ url, ackOn: 'checkpoint', clientId: 'e', qos: 0 })).toThrow(
+      'qos must be 1 (got 0)',
+    );
+    expect(
+      () => new MqttSource({ url, ackOn: 'checkpoint', clientId: 'e', clientOptions: { clean: true } }),
+    ).toThrow('clientOptions.clean must not be true');
+    expect(
+      () => new MqttSource({ url, ackOn: 'checkpoint', clientId: 'e', maxUnacknowledged: 70_000 }),
+    ).toThrow('maxUnacknowledged must be an integer from 1 to 65,535');
+    expect(
+      () =>
+        new MqttSource({
+          url,
+          ackOn: 'checkpoint',
+          clientId: 'e',
+          maxUnacknowledged: 10,
+          requestCheckpointAt: 11,
+        }),
+    ).toThrow('requestCheckpointAt must be an integer from 1 to maxUnacknowledged (10), got 11');
+    expect(() => new MqttSource({ url, ackOn: 'eventually' as 'receipt' })).toThrow(
+      `ackOn must be 'receipt' or 'checkpoint', got "eventually"`,
+    );
+  });
+
+  it('has no state to snapshot when acknowledging on receipt', () => {
+    const source = new MqttSource({ url });
+    source.restoreState({ anything: true });
+    expect(source.snapshotState(1)).toBeUndefined();
+  });
+
+  it('refuses a restored state of another format with a clear error', () => {
+    const source = new MqttSource({ url, ackOn: 'checkpoint', clientId: 'e' });
+    expect(() => source.restoreState({ format: 'kafka/1', offsets: [1, 2] })).toThrow(
+      'cannot restore the MQTT source: expected a state of format eddy.mqtt-source/1, got format "kafka/1"',
+    );
+    expect(source.snapshotState(1)).toBeUndefined(); // not open: nothing taken yet
+  });
+
+  it("restores only its own client id's entries from several splits' states", () => {
+    const mine = { format: 'eddy.mqtt-source/1', clientId: 'e', messages: [[3, 'fp3']] };
+    const other = { format: 'eddy.mqtt-source/1', clientId: 'f', messages: [[4, 'fp4']] };
+    expect(checkpointStateFor([mine, other], 'e')).toEqual([mine]);
   });
 });
