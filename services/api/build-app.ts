@@ -14,6 +14,7 @@ import { dashboardsRoutes } from './routes/dashboards.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { type SavepointTaker, savepointsRoutes } from './routes/savepoints.ts';
 import { strictValidatorCompiler } from './strict-validator-compiler.ts';
 
 /** Where `npm run build:dashboards` writes the dashboard assets (independent of the working directory). */
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly metrics?: MetricsExposition;
   /** Served at `GET /api/checkpoints`, e.g. the job's `CheckpointStore`. Without it, no `/api/checkpoints`. */
   readonly checkpoints?: CheckpointLister;
+  /** Serves `POST /api/savepoints`, e.g. the running Eddy. Without it, no `/api/savepoints`. */
+  readonly savepoints?: SavepointTaker;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
@@ -79,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
   if (deps.checkpoints) await app.register(checkpointsRoutes, { checkpoints: deps.checkpoints });
+  if (deps.savepoints) await app.register(savepointsRoutes, { savepoints: deps.savepoints });
   await app.register(liveRoutes, {
     liveFeed: deps.liveFeed,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -54,6 +54,18 @@ export const ApiErrors = {
       503,
     ),
 
+  /** A savepoint of that name exists already: savepoints are kept, never overwritten. */
+  savepointExists: (name: string) =>
+    new ApiError(
+      'EDDY_SAVEPOINT_EXISTS',
+      `A savepoint named "${name}" exists already; choose another name (savepoints are never overwritten).`,
+      409,
+    ),
+
+  /** The savepoint could not be taken (a task declined, it timed out, the job is stopping). */
+  savepointFailed: (reason: string, cause?: unknown) =>
+    new ApiError('EDDY_SAVEPOINT_FAILED', `The savepoint could not be taken: ${reason}.`, 503, { cause }),
+
   /** Anything unexpected; the details go to the log, not to the client. */
   internal: (cause?: unknown) =>
     new ApiError(

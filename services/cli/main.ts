@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkpointsCommand } from './commands/checkpoints.ts';
+import { savepointCommand } from './commands/savepoint.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 
@@ -11,6 +12,7 @@ export function eddyProgram(): Command {
     .addCommand(startCommand())
     .addCommand(simulateCommand())
     .addCommand(checkpointsCommand())
+    .addCommand(savepointCommand())
     .showHelpAfterError();
 }
 

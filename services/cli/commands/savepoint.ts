@@ -1,0 +1,71 @@
+import { Command, Option } from 'commander';
+import type { SavepointTaken } from '../../api/routes/savepoints.ts';
+import { parseUrl } from '../options.ts';
+
+/** Where `eddy savepoint` finds the running Eddy unless `--api` says otherwise. */
+export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+
+/** What the command talks to and writes to; tests replace them. */
+export interface SavepointDependencies {
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+  fetch?: typeof fetch;
+}
+
+/**
+ * `eddy savepoint [--name NAME]`: asks the running Eddy (`POST /api/savepoints` at `--api`) for a
+ * savepoint of its job and prints where it is, for `eddy start --from-savepoint PATH`.
+ *
+ * @example
+ * eddy savepoint --name before-upgrade
+ * // Savepoint 7 written to /srv/eddy/.eddy/savepoints/before-upgrade (1.2 MiB, 1,000 keys, 120 ms)
+ */
+export function savepointCommand(deps: SavepointDependencies = {}): Command {
+  return new Command('savepoint')
+    .description("take a savepoint of the running Eddy's job (kept until you delete it)")
+    .addOption(
+      new Option('--api <url>', 'URL of the running Eddy')
+        .env('EDDY_API_URL')
+        .argParser(parseUrl(['http:', 'https:']))
+        .default(DEFAULT_API_URL),
+    )
+    .option('--name <name>', 'directory name under the savepoint directory (default: savepoint-<id>-<time>)')
+    .option('--json', 'print the JSON answer instead of a sentence')
+    .action(async (flags: { api: string; name?: string; json?: boolean }) => {
+      const stdout = deps.stdout ?? process.stdout;
+      const stderr = deps.stderr ?? process.stderr;
+      const url = new URL('/api/savepoints', flags.api);
+      let response: Response;
+      try {
+        response = await (deps.fetch ?? fetch)(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(flags.name === undefined ? {} : { name: flags.name }),
+        });
+      } catch (error) {
+        stderr.write(
+          `No Eddy answers at ${flags.api} (${(error as Error).message}): is \`eddy start\` running? ` +
+            'Point --api (or EDDY_API_URL) at it.\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const body = (await response.json().catch(() => ({}))) as
+        | SavepointTaken
+        | { error?: { code?: string; message?: string } };
+      if (!response.ok || !('path' in body)) {
+        const error = 'error' in body ? body.error : undefined;
+        stderr.write(`${error?.message ?? `Eddy answered ${response.status} ${response.statusText}`}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (flags.json) stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      else {
+        stdout.write(
+          `Savepoint ${body.id} written to ${body.path} (${body.bytes.toLocaleString('en-US')} bytes, ` +
+            `${body.keys.toLocaleString('en-US')} keys, ${Math.round(body.durationMs)} ms). ` +
+            `Restore it with: eddy start --from-savepoint ${body.path}\n`,
+        );
+      }
+    });
+}
