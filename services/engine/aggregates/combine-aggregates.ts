@@ -1,11 +1,18 @@
 import type { AggregateFunction } from '../api/functions.ts';
+import {
+  describeAggregate,
+  restoreAccumulator,
+  type SnapshotAggregate,
+  snapshotAccumulator,
+  snapshotsOf,
+} from './accumulator-snapshots.ts';
 
 /** The result of a combined aggregate: one number per named field, e.g. `{ count: 3, p95: 21.5 }`. */
 export type AggregateFields = Readonly<Record<string, number>>;
 
 /** An aggregate whose result is a set of named fields (every member of a combination is one). */
 // biome-ignore lint/suspicious/noExplicitAny: members have unrelated accumulator types
-export type FieldsAggregate<T> = AggregateFunction<T, any, AggregateFields>;
+export type FieldsAggregate<T> = SnapshotAggregate<T, any, AggregateFields>;
 
 /**
  * Several aggregates computed over the same records in one accumulator (an array holding each
@@ -26,7 +33,10 @@ export function combineAggregates<T>(members: readonly FieldsAggregate<T>[]): Fi
   const parts = [...members];
   const n = parts.length;
   return {
+    description: parts.map((part) => describeAggregate(part)),
     createAccumulator: () => parts.map((part) => part.createAccumulator()),
+    snapshotAccumulator: (acc: unknown[]) => parts.map((part, i) => snapshotAccumulator(part, acc[i])),
+    restoreAccumulator: (data) => parts.map((part, i) => restoreAccumulator(part, (data as unknown[])[i])),
     add(record, acc: unknown[]) {
       for (let i = 0; i < n; i++) acc[i] = parts[i]!.add(record, acc[i]);
       return acc;
@@ -52,8 +62,10 @@ export function combineAggregates<T>(members: readonly FieldsAggregate<T>[]): Fi
 export function field<T, ACC>(
   name: string,
   aggregate: AggregateFunction<T, ACC, number>,
-): AggregateFunction<T, ACC, AggregateFields> {
+): SnapshotAggregate<T, ACC, AggregateFields> {
   return {
+    ...snapshotsOf(aggregate),
+    description: { [name]: describeAggregate(aggregate) },
     createAccumulator: aggregate.createAccumulator,
     add: aggregate.add,
     merge: aggregate.merge,
@@ -70,9 +82,11 @@ export function field<T, ACC>(
 export function pick<T, ACC, R extends object>(
   aggregate: AggregateFunction<T, ACC, R>,
   names: readonly (keyof R & string)[],
-): AggregateFunction<T, ACC, AggregateFields> {
+): SnapshotAggregate<T, ACC, AggregateFields> {
   const kept = [...names];
   return {
+    ...snapshotsOf(aggregate),
+    description: { pick: kept, of: describeAggregate(aggregate) },
     createAccumulator: aggregate.createAccumulator,
     add: aggregate.add,
     merge: aggregate.merge,

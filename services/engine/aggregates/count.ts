@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** How many records a window saw. */
 export interface CountAccumulator {
@@ -12,8 +12,9 @@ export interface CountAccumulator {
  * const agg = count<number>();
  * agg.getResult([1, 2, 3].reduce((acc, x) => agg.add(x, acc), agg.createAccumulator())); // 3
  */
-export function count<T>(): AggregateFunction<T, CountAccumulator, number> {
+export function count<T>(): SnapshotAggregate<T, CountAccumulator, number> {
   return {
+    description: 'count',
     createAccumulator: () => ({ n: 0 }),
     add(_record, acc) {
       acc.n++;

@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** A value and the event time it was taken at (`ts` is ±Infinity before the first record). */
 export interface TimedValueAccumulator {
@@ -19,8 +19,9 @@ export interface TimedValueAccumulator {
 export function first<T>(
   valueFrom: (record: T) => number,
   timeFrom: (record: T) => number,
-): AggregateFunction<T, TimedValueAccumulator, number> {
+): SnapshotAggregate<T, TimedValueAccumulator, number> {
   return {
+    description: 'first',
     createAccumulator: () => ({ ts: Number.POSITIVE_INFINITY, value: Number.NaN }),
     add(record, acc) {
       const ts = timeFrom(record);

@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 import type { TimedValueAccumulator } from './first.ts';
 
 /**
@@ -14,8 +14,9 @@ import type { TimedValueAccumulator } from './first.ts';
 export function last<T>(
   valueFrom: (record: T) => number,
   timeFrom: (record: T) => number,
-): AggregateFunction<T, TimedValueAccumulator, number> {
+): SnapshotAggregate<T, TimedValueAccumulator, number> {
   return {
+    description: 'last',
     createAccumulator: () => ({ ts: Number.NEGATIVE_INFINITY, value: Number.NaN }),
     add(record, acc) {
       const ts = timeFrom(record);

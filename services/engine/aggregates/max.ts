@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** The largest value so far (`-Infinity` before the first). */
 export interface MaxAccumulator {
@@ -12,8 +12,9 @@ export interface MaxAccumulator {
  * const agg = max((x: number) => x);
  * agg.getResult([3, -1, 2].reduce((acc, x) => agg.add(x, acc), agg.createAccumulator())); // 3
  */
-export function max<T>(valueFrom: (record: T) => number): AggregateFunction<T, MaxAccumulator, number> {
+export function max<T>(valueFrom: (record: T) => number): SnapshotAggregate<T, MaxAccumulator, number> {
   return {
+    description: 'max',
     createAccumulator: () => ({ value: Number.NEGATIVE_INFINITY }),
     add(record, acc) {
       const x = valueFrom(record);

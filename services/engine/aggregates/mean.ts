@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** Count and running mean (updated incrementally, so it never overflows). */
 export interface MeanAccumulator {
@@ -13,8 +13,9 @@ export interface MeanAccumulator {
  * const agg = mean((x: number) => x);
  * agg.getResult([1, 2, 6].reduce((acc, x) => agg.add(x, acc), agg.createAccumulator())); // 3
  */
-export function mean<T>(valueFrom: (record: T) => number): AggregateFunction<T, MeanAccumulator, number> {
+export function mean<T>(valueFrom: (record: T) => number): SnapshotAggregate<T, MeanAccumulator, number> {
   return {
+    description: 'mean',
     createAccumulator: () => ({ count: 0, mean: 0 }),
     add(record, acc) {
       acc.count++;

@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** The smallest value so far (`+Infinity` before the first). */
 export interface MinAccumulator {
@@ -12,8 +12,9 @@ export interface MinAccumulator {
  * const agg = min((x: number) => x);
  * agg.getResult([3, -1, 2].reduce((acc, x) => agg.add(x, acc), agg.createAccumulator())); // -1
  */
-export function min<T>(valueFrom: (record: T) => number): AggregateFunction<T, MinAccumulator, number> {
+export function min<T>(valueFrom: (record: T) => number): SnapshotAggregate<T, MinAccumulator, number> {
   return {
+    description: 'min',
     createAccumulator: () => ({ value: Number.POSITIVE_INFINITY }),
     add(record, acc) {
       const x = valueFrom(record);

@@ -82,7 +82,8 @@ export function namedAggregates<T>(names: readonly string[], inputs: AggregateIn
       members.push(member(name as AggregateName, inputs));
   }
   if (Object.keys(quantiles).length > 0) members.push(percentiles(inputs.value, quantiles));
-  return combineAggregates(members);
+  // described by the names asked for: what a job file says, and what a savepoint must match
+  return { ...combineAggregates(members), description: { aggregates: [...names] } };
 }
 
 function member<T>(name: AggregateName, { value, time }: AggregateInputs<T>): FieldsAggregate<T> {

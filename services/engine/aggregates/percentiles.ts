@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 import { DEFAULT_SKETCH_DELTA, QuantileSketch } from './quantile-sketch.ts';
 
 /** A quantile sketch, created on the first record (an empty window costs nothing). */
@@ -21,13 +21,19 @@ export function percentiles<T, N extends string>(
   valueFrom: (record: T) => number,
   quantiles: Readonly<Record<N, number>>,
   delta = DEFAULT_SKETCH_DELTA,
-): AggregateFunction<T, PercentilesAccumulator, Record<N, number>> {
+): SnapshotAggregate<T, PercentilesAccumulator, Record<N, number>> {
   const entries = Object.entries(quantiles) as [N, number][];
   for (const [name, q] of entries) {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`percentile ${name}: quantile must be in [0, 1], got ${q}`);
   }
   return {
+    description: { percentiles: { ...quantiles }, delta },
     createAccumulator: () => ({ sketch: undefined }),
+    // plain data (the sketch exactly, as columns), or null for a sketch not created yet
+    snapshotAccumulator: (acc) => (acc.sketch === undefined ? null : acc.sketch.toPlain()),
+    restoreAccumulator: (data) => ({
+      sketch: data == null ? undefined : QuantileSketch.fromPlain(data as number[], delta),
+    }),
     add(record, acc) {
       acc.sketch ??= new QuantileSketch(delta);
       acc.sketch.add(valueFrom(record));
@@ -55,9 +61,12 @@ export function percentile<T>(
   valueFrom: (record: T) => number,
   quantile: number,
   delta = DEFAULT_SKETCH_DELTA,
-): AggregateFunction<T, PercentilesAccumulator, number> {
+): SnapshotAggregate<T, PercentilesAccumulator, number> {
   const inner = percentiles(valueFrom, { q: quantile }, delta);
   return {
+    description: { percentile: quantile, delta },
+    snapshotAccumulator: inner.snapshotAccumulator,
+    restoreAccumulator: inner.restoreAccumulator,
     createAccumulator: inner.createAccumulator,
     add: inner.add,
     merge: inner.merge,

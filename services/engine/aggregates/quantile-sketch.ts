@@ -67,6 +67,53 @@ export class QuantileSketch {
     return this.digest.toArray();
   }
 
+  /**
+   * The sketch as plain data, exactly, in one array (cheap to copy and to encode, even for the many
+   * small sketches of many windows): `[n, lastCumulate, total, recompressAt]`, then per centroid
+   * `mean, n, cumn, meanCumn` (the t-digest's cached cumulative counts, NaN while unset). With
+   * {@link fromPlain} the copy answers and grows exactly as this sketch would; re-adding
+   * `centroids()` instead may merge some and drift.
+   */
+  toPlain(): number[] {
+    const internal = this.digest as unknown as DigestInternals;
+    // a plain array: allocating many small typed arrays costs several times more
+    const data = new Array<number>(HEADER + CENTROID_FIELDS * internal.centroids.size);
+    data[0] = internal.n;
+    data[1] = internal.last_cumulate;
+    data[2] = this.total;
+    data[3] = this.recompressAt;
+    let i = HEADER;
+    internal.centroids.each((c) => {
+      data[i++] = c.mean;
+      data[i++] = c.n;
+      data[i++] = c.cumn;
+      data[i++] = c.mean_cumn ?? Number.NaN; // unset until cumulated: NaN acts the same
+    });
+    return data;
+  }
+
+  /** The sketch {@link toPlain} described. */
+  static fromPlain(data: readonly number[], delta = DEFAULT_SKETCH_DELTA): QuantileSketch {
+    if (!Array.isArray(data) || (data.length - HEADER) % CENTROID_FIELDS !== 0) {
+      throw new TypeError('a quantile sketch snapshot is an array of 4 + 4 per centroid numbers');
+    }
+    const sketch = new QuantileSketch(delta);
+    const internal = sketch.digest as unknown as DigestInternals;
+    for (let i = HEADER; i < data.length; i += CENTROID_FIELDS) {
+      internal.centroids.insert({
+        mean: data[i]!,
+        n: data[i + 1]!,
+        cumn: data[i + 2]!,
+        mean_cumn: data[i + 3]!,
+      });
+    }
+    internal.n = data[0]!;
+    internal.last_cumulate = data[1]!;
+    sketch.total = data[2]!;
+    sketch.recompressAt = data[3]!;
+    return sketch;
+  }
+
   /** A sketch holding `centroids` (for example from `centroids()` of a snapshot). */
   static fromCentroids(centroids: readonly Centroid[], delta = DEFAULT_SKETCH_DELTA): QuantileSketch {
     const sketch = new QuantileSketch(delta);
@@ -84,6 +131,21 @@ export class QuantileSketch {
     for (const centroid of scrambled(centroids)) this.digest.push_centroid(centroid);
     this.recompressAt = Math.max(FIRST_RECOMPRESSION_AT, 2 * this.digest.size());
   }
+}
+
+/** Numbers before the centroids in {@link QuantileSketch.toPlain}, and numbers per centroid. */
+const HEADER = 4;
+const CENTROID_FIELDS = 4;
+
+/** The fields of the `tdigest` package's digest that an exact copy needs (not in its typings). */
+interface DigestInternals {
+  centroids: {
+    readonly size: number;
+    each(visit: (c: { mean: number; n: number; cumn: number; mean_cumn?: number }) => void): void;
+    insert(c: { mean: number; n: number; cumn: number; mean_cumn: number }): boolean;
+  };
+  n: number;
+  last_cumulate: number;
 }
 
 /**

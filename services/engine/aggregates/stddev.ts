@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** Welford's running moments: count, mean and the sum of squared deviations `m2`. */
 export interface StddevAccumulator {
@@ -15,8 +15,9 @@ export interface StddevAccumulator {
  * const agg = stddev((x: number) => x);
  * agg.getResult([2, 4, 4, 4, 5, 5, 7, 9].reduce((acc, x) => agg.add(x, acc), agg.createAccumulator())); // 2
  */
-export function stddev<T>(valueFrom: (record: T) => number): AggregateFunction<T, StddevAccumulator, number> {
+export function stddev<T>(valueFrom: (record: T) => number): SnapshotAggregate<T, StddevAccumulator, number> {
   return {
+    description: 'stddev',
     createAccumulator: () => ({ count: 0, mean: 0, m2: 0 }),
     add(record, acc) {
       const x = valueFrom(record);

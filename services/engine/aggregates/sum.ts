@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** A compensated running sum (Neumaier): `sum + compensation` is the total. */
 export interface SumAccumulator {
@@ -17,8 +17,9 @@ export interface SumAccumulator {
  * for (const x of [1e16, 1, -1e16]) acc = agg.add(x, acc);
  * agg.getResult(acc); // 1 (a plain loop gives 0)
  */
-export function sum<T>(valueFrom: (record: T) => number): AggregateFunction<T, SumAccumulator, number> {
+export function sum<T>(valueFrom: (record: T) => number): SnapshotAggregate<T, SumAccumulator, number> {
   return {
+    description: 'sum',
     createAccumulator: () => ({ sum: 0, compensation: 0 }),
     add(record, acc) {
       addTo(acc, valueFrom(record));

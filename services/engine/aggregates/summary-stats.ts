@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../api/functions.ts';
+import type { SnapshotAggregate } from './accumulator-snapshots.ts';
 
 /** count, mean, min, max and (population) standard deviation of a window's values. */
 export interface SummaryStats {
@@ -34,8 +34,12 @@ const MAX = 4;
  */
 export function summaryStats<T>(
   valueFrom: (record: T) => number,
-): AggregateFunction<T, SummaryAccumulator, SummaryStats> {
+): SnapshotAggregate<T, SummaryAccumulator, SummaryStats> {
   return {
+    description: 'summary-stats',
+    // the five numbers, copied: the accumulator is changed in place by later records
+    snapshotAccumulator: (acc) => acc.slice(),
+    restoreAccumulator: (data) => (data as SummaryAccumulator).slice() as SummaryAccumulator,
     createAccumulator: () => [0, 0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
     add(record, acc) {
       const x = valueFrom(record);

@@ -1,9 +1,13 @@
 import type { Key, KeySelector } from '../api/functions.ts';
 import type { OutputTag } from '../api/output-tag.ts';
+import type { OperatorSnapshot, RestoredOperator } from '../checkpoint/checkpoint-types.ts';
+import type { Checkpointed } from '../checkpoint/checkpointed.ts';
+import { checkShapeCompatible } from '../checkpoint/state-shape.ts';
 import { BaseOperator } from '../runtime/operators/base-operator.ts';
 import type { Output } from '../runtime/output.ts';
 import type { OperatorContext, OperatorMetrics } from '../runtime/stream-operator.ts';
 import { HeapKeyedStateBackend, VOID_NAMESPACE } from '../state/heap-keyed-state-backend.ts';
+import { restoreKeyedOperator, snapshotKeyedOperator } from '../state/keyed-operator-snapshot.ts';
 import { KeyedStateStore } from '../state/keyed-state-store.ts';
 import { EventTimeTimers } from '../time/event-time-timers.ts';
 import { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
@@ -29,7 +33,10 @@ export interface KeyedProcessOperatorConfig<K extends Key, IN, OUT> {
  * timers from the clock. Output timestamps: the element's in `processElement`, the timer's time
  * in `onTimer`. Timers of a process function use the void namespace: one per key and time.
  */
-export class KeyedProcessOperator<K extends Key, IN, OUT> extends BaseOperator<IN, OUT> {
+export class KeyedProcessOperator<K extends Key, IN, OUT>
+  extends BaseOperator<IN, OUT>
+  implements Checkpointed
+{
   // configuration
   private readonly keySelector: KeySelector<IN, K>;
   private readonly fn: KeyedProcessFunction<K, IN, OUT>;
@@ -92,9 +99,56 @@ export class KeyedProcessOperator<K extends Key, IN, OUT> extends BaseOperator<I
     };
   }
 
+  /**
+   * All keyed state (copies; TTL timestamps included) and both kinds of timers by key group, and
+   * the watermark. The shape names the states the function registered in `open`, with kind and TTL.
+   */
+  snapshotState(_checkpointId: number): OperatorSnapshot {
+    const parts = {
+      backend: this.backend,
+      eventTimers: this.eventTimers,
+      processingTimers: this.processingTimers,
+    };
+    const { groups, keys } = snapshotKeyedOperator(parts);
+    return {
+      uid: this.uid,
+      kind: 'keyed-process',
+      shape: this.stateShape(),
+      keyGroups: groups,
+      keys,
+      operatorState: { watermark: this.watermark },
+    };
+  }
+
+  /** After `open()`, before any input: the key groups this subtask owns. Refuses another shape. */
+  restoreState(restored: RestoredOperator): void {
+    checkShapeCompatible(this.uid, restored.shape, this.stateShape());
+    const parts = {
+      backend: this.backend,
+      eventTimers: this.eventTimers,
+      processingTimers: this.processingTimers,
+    };
+    restoreKeyedOperator(parts, restored.keyGroups);
+    // the lowest watermark of the old subtasks: this one may hold keys of any of them
+    let watermark = Number.POSITIVE_INFINITY;
+    for (const { state } of restored.operatorStates) {
+      const saved = (state as { watermark?: unknown } | undefined)?.watermark;
+      if (typeof saved === 'number') watermark = Math.min(watermark, saved);
+    }
+    if (watermark !== Number.POSITIVE_INFINITY && watermark > this.watermark) this.watermark = watermark;
+  }
+
   /** Pending timers (event time, processing time), for tests and snapshots. */
   get pendingTimers(): { eventTime: number; processingTime: number } {
     return { eventTime: this.eventTimers.size, processingTime: this.processingTimers?.size ?? 0 };
+  }
+
+  private get uid(): string {
+    return this.context.uid ?? this.name;
+  }
+
+  private stateShape(): { states: ReturnType<KeyedStateStore<K>['describe']> } {
+    return { states: this.store.describe() };
   }
 
   private readonly onEventTime = (key: K, _namespace: number, time: number): void => {

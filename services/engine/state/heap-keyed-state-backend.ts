@@ -1,5 +1,6 @@
 import type { Key } from '../api/functions.ts';
 import { keyGroupOf } from '../key-groups.ts';
+import { copyPlain } from './copy-plain.ts';
 import {
   addMore,
   forEachMore,
@@ -11,6 +12,14 @@ import {
   type SpreadWindow,
   ValueMaps,
 } from './key-entry.ts';
+import {
+  type KeyedStateGroup,
+  type KeyedStateSnapshot,
+  restoreKeyGroups,
+  type StateValueReader,
+  type StateValueWriter,
+  snapshotKeyGroups,
+} from './key-group-snapshot.ts';
 
 /**
  * Keyed, namespaced state on the heap. A stateful operator sets the current key, then reads and
@@ -161,7 +170,42 @@ export class HeapKeyedStateBackend<K extends Key> {
     return total;
   }
 
-  /** All state, grouped by key group: the shape snapshots are written in. */
+  /** Names of the registered states, by slot. */
+  get stateNameList(): readonly string[] {
+    return this.stateNames;
+  }
+
+  /** The key group of `key`: cached in its entry when it has state, else hashed. */
+  keyGroupOfKey(key: K): number {
+    return this.entries.get(key)?.keyGroup ?? keyGroupOf(key, this.maxParallelism);
+  }
+
+  /** Visits every key's entry (for snapshots). */
+  forEachEntry(visit: (entry: KeyEntry, key: K) => void): void {
+    this.entries.forEach(visit);
+  }
+
+  /**
+   * All state as columns per key group (see `KeyedStateGroup`), each value passed through `write`
+   * (default: a deep copy of plain data), and the number of keys. Synchronous, hashes nothing (key
+   * groups are cached in the entries); the result shares nothing with the backend when `write` copies.
+   */
+  snapshotKeyGroups(write: StateValueWriter = (_slot, value) => copyPlain(value)): KeyedStateSnapshot<K> {
+    return snapshotKeyGroups(this, write);
+  }
+
+  /**
+   * Adds the state of snapshot groups (only pass the groups this backend owns): each value is
+   * stored by `read` for its key (default: `put` of a deep copy). Returns the keys restored.
+   */
+  restoreKeyGroups(
+    groups: Iterable<readonly [number, KeyedStateGroup<K>]>,
+    read: StateValueReader = (slot, namespace, data) => this.put(slot, namespace, copyPlain(data)),
+  ): number {
+    return restoreKeyGroups(this, groups, read);
+  }
+
+  /** All state, grouped by key group, as objects per key (for inspection and tests; snapshots use `snapshotKeyGroups`). */
   byKeyGroup(): Map<number, { key: K; states: Record<string, [number, unknown][]> }[]> {
     const groups = new Map<number, { key: K; states: Record<string, [number, unknown][]> }[]>();
     for (const [key, entry] of this.entries) {
@@ -181,7 +225,7 @@ export class HeapKeyedStateBackend<K extends Key> {
         add(entry.slot, entry.inlineNamespace, value);
       }
       forEachMore(entry, add);
-      const keyGroup = keyGroupOf(key, this.maxParallelism);
+      const keyGroup = entry.keyGroup;
       let group = groups.get(keyGroup);
       if (!group) {
         group = [];
@@ -193,8 +237,8 @@ export class HeapKeyedStateBackend<K extends Key> {
   }
 
   private createEntry(): KeyEntry {
-    const entry = new KeyEntry();
     const key = this.currentKey;
+    const entry = new KeyEntry(keyGroupOf(key, this.maxParallelism));
     // Reading a character flattens a concatenated key (V8 keeps `a + b` as a rope of parts until
     // then): the map then holds one flat string, ~30 B less per key than the rope.
     if (typeof key === 'string') key.charCodeAt(0);

@@ -34,6 +34,11 @@ export class KeyEntry {
   /** Slot of the inline value, or `NO_INLINE`. */
   slot = NO_INLINE;
   /**
+   * The key's key group, hashed once when the entry is made: snapshots group by it without hashing
+   * every key in the pause (8 bytes per key buys ~40 ms per 100,000 keys per checkpoint).
+   */
+  readonly keyGroup: number;
+  /**
    * The inline value; for spread window contents, the window's state (named as in
    * `WindowContents`, so contents of both kinds read it the same way).
    */
@@ -48,6 +53,10 @@ export class KeyEntry {
   private aux: number | PackedTime = undefined;
   /** Values beyond the inline one. */
   more: unknown[] | ValueMaps | undefined = undefined;
+
+  constructor(keyGroup: number) {
+    this.keyGroup = keyGroup;
+  }
 
   /** Spread contents' view: the timer last registered for the window (NaN if none). */
   get registeredTimer(): number {

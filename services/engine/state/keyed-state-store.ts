@@ -48,7 +48,7 @@ const PRUNE: Record<StateKind, TtlPruneFunction> = {
  */
 export class KeyedStateStore<K extends Key> implements KeyedStateContext {
   private readonly scope: HeapStateScope<K>;
-  private readonly handles = new Map<string, { kind: StateKind; handle: unknown }>();
+  private readonly handles = new Map<string, { kind: StateKind; ttl: boolean; handle: unknown }>();
 
   constructor(
     readonly backend: HeapKeyedStateBackend<K>,
@@ -82,6 +82,16 @@ export class KeyedStateStore<K extends Key> implements KeyedStateContext {
     );
   }
 
+  /**
+   * The states handed out so far, by name: their kind and whether values carry TTL timestamps.
+   * What a checkpoint's shape says of them (stored values differ by kind and TTL).
+   */
+  describe(): { name: string; kind: StateKind; ttl: boolean }[] {
+    return [...this.handles]
+      .map(([name, { kind, ttl }]) => ({ name, kind, ttl }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   /** Per record: runs the TTL sweep of states configured with `cleanupOnEveryRecord`. */
   onRecord(): void {
     this.scope.cleanup.onRecord();
@@ -102,7 +112,7 @@ export class KeyedStateStore<K extends Key> implements KeyedStateContext {
     if (descriptor.ttl !== undefined)
       this.scope.cleanup.register(slot, descriptor.ttl, PRUNE[descriptor.kind]);
     const handle = create(slot);
-    this.handles.set(descriptor.name, { kind: descriptor.kind, handle });
+    this.handles.set(descriptor.name, { kind: descriptor.kind, ttl: descriptor.ttl !== undefined, handle });
     return handle;
   }
 }

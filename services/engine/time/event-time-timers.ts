@@ -115,17 +115,24 @@ export class EventTimeTimers<K extends Key> {
   /**
    * Every pending timer, grouped by the key group of its key: what a checkpoint stores. The
    * result shares nothing with the service (timers registered or fired later do not change it).
+   * Timers with `time - namespace === skipDelta` are left out: an owner that can register them
+   * again from its own state (a window operator's cleanup timers) keeps its snapshots small.
    *
    * @example
    * const groups = timers.snapshotByKeyGroup((key) => keyGroupOf(key, 128));
    * // Map { 17 => [['a', 0, 9999]], ... }
    */
-  snapshotByKeyGroup(keyGroupOf: (key: K) => number): TimersByKeyGroup<K> {
+  snapshotByKeyGroup(keyGroupOf: (key: K) => number, skipDelta = Number.NaN): TimersByKeyGroup<K> {
     const grouper = timerGrouper(keyGroupOf);
     for (const [time, keys] of this.byTime) {
       for (const [key, namespaces] of keys) {
-        if (typeof namespaces === 'number') grouper.add(key, time - namespaces, time);
-        else for (const namespace of namespaces) grouper.add(key, namespace, time);
+        if (typeof namespaces === 'number') {
+          if (namespaces !== skipDelta) grouper.add(key, time - namespaces, time);
+          continue;
+        }
+        for (const namespace of namespaces) {
+          if (time - namespace !== skipDelta) grouper.add(key, namespace, time);
+        }
       }
     }
     return grouper.groups;

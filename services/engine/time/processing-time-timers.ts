@@ -84,12 +84,15 @@ export class ProcessingTimeTimers<K extends Key> {
   /**
    * Every pending timer, grouped by the key group of its key: what a checkpoint stores. The
    * result shares nothing with the service (timers registered or fired later do not change it).
+   * Timers with `time - namespace === skipDelta` are left out (see `EventTimeTimers`).
    */
-  snapshotByKeyGroup(keyGroupOf: (key: K) => number): TimersByKeyGroup<K> {
+  snapshotByKeyGroup(keyGroupOf: (key: K) => number, skipDelta = Number.NaN): TimersByKeyGroup<K> {
     const grouper = timerGrouper(keyGroupOf);
     for (const [time, keys] of this.byTime) {
       for (const [key, namespaces] of keys)
-        for (const namespace of namespaces) grouper.add(key, namespace, time);
+        for (const namespace of namespaces) {
+          if (time - namespace !== skipDelta) grouper.add(key, namespace, time);
+        }
     }
     return grouper.groups;
   }

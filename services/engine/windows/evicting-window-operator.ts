@@ -3,6 +3,7 @@ import type { Evictor, TimestampedValue } from './evictors/evictor.ts';
 import type { TimeWindow } from './time-window.ts';
 import { WindowOperatorBase } from './window-operator-base.ts';
 import type { WindowOperatorConfig } from './window-operator-config.ts';
+import { describeObject } from './window-shape.ts';
 
 export interface EvictingWindowOperatorConfig<IN, K extends Key, ACC, R, OUT>
   extends WindowOperatorConfig<IN, K, ACC, R, OUT> {
@@ -64,5 +65,28 @@ export class EvictingWindowOperator<IN, K extends Key, ACC, R, OUT> extends Wind
     this.emit(this.resultFunction(this.backend.currentKey, window, result), window.maxTimestamp());
     this.evictor.evictAfter(elements, window, ctx);
     return elements.length === 0 ? undefined : elements;
+  }
+
+  /**
+   * The records as two columns, a copy of the list (evictors change it in place); the records
+   * themselves are shared, as records are never changed once emitted.
+   */
+  protected writeState(elements: TimestampedValue<IN>[]): unknown {
+    const values = new Array<IN>(elements.length);
+    const timestamps = new Float64Array(elements.length);
+    for (let i = 0; i < elements.length; i++) {
+      values[i] = elements[i]!.value;
+      timestamps[i] = elements[i]!.timestamp;
+    }
+    return { values, timestamps };
+  }
+
+  protected readState(data: unknown): TimestampedValue<IN>[] {
+    const { values, timestamps } = data as { values: IN[]; timestamps: Float64Array };
+    return values.map((value, i) => ({ value, timestamp: timestamps[i]! }));
+  }
+
+  protected contentsShape(): { contents: string; evictor: string } {
+    return { contents: 'elements', evictor: describeObject(this.evictor) };
   }
 }

@@ -1,17 +1,7 @@
 import type { AggregateFunction, Key, KeySelector } from '../api/functions.ts';
 import type { OutputTag } from '../api/output-tag.ts';
-import { BaseOperator } from '../runtime/operators/base-operator.ts';
-import type { Output } from '../runtime/output.ts';
-import type { OperatorContext, OperatorMetrics } from '../runtime/stream-operator.ts';
-import { HeapKeyedStateBackend, VOID_NAMESPACE } from '../state/heap-keyed-state-backend.ts';
-import { KeyedStateStore } from '../state/keyed-state-store.ts';
-import { EventTimeTimers } from '../time/event-time-timers.ts';
-import { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
-import {
-  isMergingAssigner,
-  type WindowAssigner,
-  type WindowAssignerContext,
-} from './assigners/window-assigner.ts';
+import { VOID_NAMESPACE } from '../state/heap-keyed-state-backend.ts';
+import type { WindowAssigner, WindowAssignerContext } from './assigners/window-assigner.ts';
 import { type ActiveWindow, type MergeFunction, MergingWindowSet } from './merging-window-set.ts';
 import type { TimeWindow } from './time-window.ts';
 import {
@@ -28,12 +18,9 @@ import {
   type WindowContents,
 } from './window-contents.ts';
 import type { WindowOperatorConfig, WindowResultFunction } from './window-operator-config.ts';
-import { estimateWindowStateBytes } from './window-state-bytes.ts';
-import { WindowTriggerContext } from './window-trigger-context.ts';
+import { WindowStateOperator } from './window-state-operator.ts';
 
-const CONTENTS = 'window-contents';
 const NONE: readonly ActiveWindow[] = [];
-const WINDOW_SET = 'merging-window-set';
 
 /**
  * Keyed windows (Flink's `WindowOperator`): glues an assigner, a trigger and the window contents
@@ -46,44 +33,30 @@ const WINDOW_SET = 'merging-window-set';
  * when its contents, trigger state and timers go. A record too late for all its windows goes to the
  * late-data side output, or is dropped and counted (`lateRecordsDropped`).
  */
-export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends BaseOperator<IN, OUT> {
-  // configuration
+export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends WindowStateOperator<
+  IN,
+  K,
+  S,
+  OUT
+> {
+  // configuration (the state half keeps the rest)
   protected readonly aggregate: AggregateFunction<IN, unknown, R>;
   protected readonly resultFunction: WindowResultFunction<K, R, OUT>;
   private readonly keySelector: KeySelector<IN, K>;
   private readonly assigner: WindowAssigner<IN>;
-  private readonly merging: boolean;
   private readonly trigger: Trigger<IN>;
-  private readonly eventTime: boolean;
-  private readonly allowedLatenessMs: number;
   private readonly lateDataTag: OutputTag<IN> | undefined;
 
   // not checkpointed
-  protected backend!: HeapKeyedStateBackend<K>;
-  protected triggerContext!: WindowTriggerContext<K>;
-  private contentsSlot = 0;
-  private windowSetSlot = 0;
   private readonly assignerContext: WindowAssignerContext;
-  private lateRecordsDropped = 0;
-
-  // checkpointed: state backend and timers (`nextNamespace` is one more than the largest merging namespace)
-  private readonly eventTimers = new EventTimeTimers<K>();
-  private processingTimers!: ProcessingTimeTimers<K>;
-  private nextNamespace = 0;
 
   constructor(config: WindowOperatorConfig<IN, K, unknown, R, OUT>) {
-    super(config.name);
-    if (!(config.allowedLatenessMs >= 0)) {
-      throw new RangeError(`allowed lateness must be >= 0 ms, got ${config.allowedLatenessMs}`);
-    }
+    super(config);
     this.aggregate = config.aggregate;
     this.resultFunction = config.resultFunction;
     this.keySelector = config.keySelector;
     this.assigner = config.assigner;
-    this.merging = isMergingAssigner(config.assigner);
     this.trigger = config.trigger;
-    this.eventTime = config.assigner.isEventTime();
-    this.allowedLatenessMs = config.allowedLatenessMs;
     this.lateDataTag = config.lateDataTag;
     if (this.merging) requireMergingTrigger(config.trigger, config.assigner);
     this.assignerContext = { currentProcessingTime: () => this.context.clock.now() };
@@ -95,26 +68,6 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
   protected abstract mergeState(target: S, source: S): S;
   /** Emits the result of a window that fires; returns its state afterwards (`undefined`: now empty). */
   protected abstract emitWindow(window: TimeWindow, state: S): S | undefined;
-
-  override open(ctx: OperatorContext, output: Output<OUT>): void {
-    super.open(ctx, output);
-    const backend = new HeapKeyedStateBackend<K>(ctx.maxParallelism);
-    this.backend = backend;
-    this.contentsSlot = backend.registerState(CONTENTS);
-    this.windowSetSlot = backend.registerState(WINDOW_SET);
-    this.processingTimers = new ProcessingTimeTimers<K>(ctx.clock, this.onProcessingTime, ctx.fail);
-    const store = new KeyedStateStore(backend, ctx.clock);
-    this.triggerContext = new WindowTriggerContext(
-      backend,
-      store,
-      this.eventTimers,
-      this.processingTimers,
-      ctx.clock,
-      this.eventTime,
-      this.allowedLatenessMs,
-    );
-    this.triggerContext.currentWatermark = this.watermark;
-  }
 
   processElement(value: IN, timestamp: number): void {
     this.recordsIn++;
@@ -135,26 +88,6 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
     this.triggerContext.currentWatermark = watermark;
     this.eventTimers.advanceTo(watermark, this.onEventTime);
     this.output.emitWatermark(watermark);
-  }
-
-  override close(): void {
-    this.processingTimers?.close();
-  }
-
-  override metrics(): OperatorMetrics {
-    const keys = this.backend?.keyCount ?? 0;
-    const entries = this.backend?.entryCount ?? 0;
-    const state = {
-      stateKeys: keys,
-      stateEntries: entries,
-      stateBytes: estimateWindowStateBytes(keys, entries),
-    };
-    return { ...super.metrics(), lateRecordsDropped: this.lateRecordsDropped, ...state };
-  }
-
-  /** Pending timers (event time, processing time), for tests and snapshots. */
-  get pendingTimers(): { eventTime: number; processingTime: number } {
-    return { eventTime: this.eventTimers.size, processingTime: this.processingTimers?.size ?? 0 };
   }
 
   /** The record path of windows that do not merge (namespace: the start). False if all were late. */
@@ -262,11 +195,9 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends B
   }
 
   private readonly onEventTime = (key: K, ns: number, time: number) => this.onTimer(key, ns, time, true);
-  private readonly onProcessingTime = (key: K, ns: number, time: number) =>
-    this.onTimer(key, ns, time, false);
 
   /** A timer fired: asks the trigger; a timer of the operator's own time domain may be the cleanup. */
-  private onTimer(key: K, namespace: number, time: number, eventTime: boolean): void {
+  protected onTimer(key: K, namespace: number, time: number, eventTime: boolean): void {
     this.backend.setCurrentKey(key);
     const contents = this.backend.get<WindowContents<S>>(this.contentsSlot, namespace);
     if (contents === undefined) return; // the window is gone (a trigger left a timer behind)

@@ -1,3 +1,4 @@
+import { restoreAccumulator, snapshotAccumulator } from '../aggregates/accumulator-snapshots.ts';
 import type { AggregateFunction, Key } from '../api/functions.ts';
 import type { TimeWindow } from './time-window.ts';
 import { WindowOperatorBase } from './window-operator-base.ts';
@@ -39,5 +40,18 @@ export class WindowOperator<IN, K extends Key, ACC, R, OUT> extends WindowOperat
     const result = this.accumulating.getResult(accumulator);
     this.emit(this.resultFunction(this.backend.currentKey, window, result), window.maxTimestamp());
     return accumulator;
+  }
+
+  /** A copy of the accumulator, in the aggregate's plain form (its `snapshotAccumulator`, else a deep copy). */
+  protected writeState(accumulator: ACC): unknown {
+    return snapshotAccumulator(this.accumulating, accumulator);
+  }
+
+  protected readState(data: unknown): ACC {
+    return restoreAccumulator(this.accumulating, data);
+  }
+
+  protected contentsShape(): { contents: string } {
+    return { contents: 'accumulator' };
   }
 }

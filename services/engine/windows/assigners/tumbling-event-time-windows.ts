@@ -63,4 +63,8 @@ export class TumblingEventTimeWindows<T = unknown> implements WindowAssigner<T> 
   isEventTime(): boolean {
     return true;
   }
+
+  toString(): string {
+    return `TumblingEventTimeWindows(${this.size}, ${this.offset})`;
+  }
 }
