@@ -16,6 +16,24 @@ export interface Source<T> {
   close(): Promise<void>;
   pause?(): void;
   resume?(): void;
+  /**
+   * Checkpoints (optional; a source without these restarts from scratch). Called between two
+   * records, never during `collect`: returns this source's position (plain data, copied, not a
+   * live object) as of everything it handed over so far. Stored under the source's uid.
+   */
+  snapshotState?(checkpointId: number): unknown;
+  /**
+   * Called once, before `open()`, when the job restores a checkpoint or savepoint. `state` is what
+   * `snapshotState` returned in the run that wrote it when that run had as many instances of this
+   * source (splits) as now, the same split index's state. At a rescale of a parallel source (a
+   * different number of splits) it is instead an array of every old split's state, in split order:
+   * so keep a source's own state an object, never an array, to tell the two apart.
+   */
+  restoreState?(state: unknown): void;
+  /** Checkpoint `checkpointId` is durable (every task's file, the manifest): e.g. acknowledge what it covers. */
+  notifyCheckpointComplete?(checkpointId: number): void;
+  /** Checkpoint `checkpointId` was given up (timeout, decline, stop): what it covered waits for the next. */
+  notifyCheckpointAborted?(checkpointId: number): void;
 }
 
 export interface SourceContext<T> {
@@ -29,6 +47,12 @@ export interface SourceContext<T> {
    */
   endOfInput(): void;
   readonly clock: Clock;
+  /**
+   * Asks for a checkpoint soon (e.g. too many MQTT acknowledgements are held back until one
+   * completes). Present only when the job takes checkpoints. One checkpoint is in flight at a time:
+   * asked meanwhile, the next one starts as soon as it ends.
+   */
+  requestCheckpoint?(): void;
 }
 
 /** Which part of a splittable source a subtask reads: split `index` of `count` (count = parallelism). */

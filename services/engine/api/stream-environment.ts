@@ -2,6 +2,7 @@ import type { Transformation } from '../graph/transformation.ts';
 import { DEFAULT_MAX_PARALLELISM, validateParallelism } from '../key-groups.ts';
 import type { ChannelOptions } from '../runtime/channels/channel-options.ts';
 import type { RecordCodec } from '../runtime/channels/record-codec.ts';
+import type { CheckpointingOptions } from '../runtime/checkpointing/job-checkpointing.ts';
 import { JobExecution } from '../runtime/job-execution.ts';
 import type { JobModuleRef } from '../runtime/parallel/job-module.ts';
 import { standInSink, standInSource } from '../runtime/parallel/stand-ins.ts';
@@ -41,6 +42,11 @@ export interface EnvironmentOptions {
    * (and failing the job). Default 10 s.
    */
   readonly stopTimeoutMs?: number;
+  /**
+   * Checkpoints (`store`, `intervalMs` default 5 s, `restore`...): see `CheckpointingOptions`. The
+   * job then has `triggerCheckpoint()`, `triggerSavepoint(dir)` and `checkpointStats()`.
+   */
+  readonly checkpointing?: CheckpointingOptions;
   /** @internal Set by the runtime in a worker: the subtask this copy of the plan is built for. */
   readonly subtask?: number;
 }
@@ -183,6 +189,7 @@ export class StreamEnvironment {
       this.transformations,
       { clock: this.clock, maxParallelism: this.maxParallelism },
       parallel,
+      this.options.checkpointing,
     );
     await job.start();
     return job;

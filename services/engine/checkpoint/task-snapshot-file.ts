@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskSnapshot, TaskStateHandle } from './checkpoint-types.ts';
-import { sha256Hex, writeDurably } from './durable-files.ts';
+import { writeDurably } from './durable-files.ts';
 import { encodeTaskSnapshot } from './snapshot-codec.ts';
 
 /**
@@ -29,7 +29,8 @@ export async function writeTaskSnapshot(
 
 /**
  * Writes already encoded snapshot bytes into `checkpointDir` (a `chk-<id>` directory, or a savepoint
- * directory), creating it if needed.
+ * directory), creating it if needed. The checksum is computed 1 MiB at a time with a turn of the
+ * event loop between (a few ms at most each), so a large snapshot does not stall the thread.
  */
 export async function writeEncodedSnapshot(
   checkpointDir: string,
@@ -38,13 +39,13 @@ export async function writeEncodedSnapshot(
 ): Promise<TaskStateHandle> {
   const file = snapshotFileName(snapshot.task, snapshot.subtask);
   await mkdir(checkpointDir, { recursive: true });
-  await writeDurably(join(checkpointDir, file), bytes);
+  const [sha256] = await Promise.all([sha256Sliced(bytes), writeDurably(join(checkpointDir, file), bytes)]);
   return {
     task: snapshot.task,
     subtask: snapshot.subtask,
     file,
     bytes: bytes.length,
-    sha256: sha256Hex(bytes),
+    sha256,
     keyGroupRange: snapshot.keyGroupRange,
     operators: snapshot.operators.map((operator) => operator.uid),
     keys: snapshot.operators.reduce((sum, operator) => sum + operator.keys, 0),
@@ -72,4 +73,16 @@ export function snapshotFileName(task: string, subtask: number): string {
   const safe = task.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
   const suffix = safe === task ? '' : `-${createHash('sha256').update(task).digest('hex').slice(0, 8)}`;
   return `${safe}${suffix}.${subtask}.snap`;
+}
+
+const HASH_SLICE_BYTES = 1024 * 1024;
+
+/** Hex SHA-256 of `bytes`, hashed a slice at a time with a turn of the event loop between slices. */
+export async function sha256Sliced(bytes: Uint8Array): Promise<string> {
+  const hash = createHash('sha256');
+  for (let start = 0; start < bytes.length; start += HASH_SLICE_BYTES) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    hash.update(bytes.subarray(start, start + HASH_SLICE_BYTES));
+  }
+  return hash.digest('hex');
 }

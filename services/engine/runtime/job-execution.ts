@@ -1,51 +1,33 @@
-import type { Source } from '../api/source.ts';
+import type { CompletedCheckpoint } from '../checkpoint/checkpoint-types.ts';
+import type { CompletedCheckpointStats } from '../checkpoint/coordinator-types.ts';
 import { planChains } from '../graph/chain-planner.ts';
 import { planLayout } from '../graph/placement.ts';
-import type { Transformation } from '../graph/transformation.ts';
+import type { SourceTransformation, Transformation } from '../graph/transformation.ts';
 import type { Clock } from '../time/clock.ts';
-import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
-import type { ChannelMetrics } from './channels/exchange-output.ts';
 import type { TaskStatusOutput } from './channels/task-outputs.ts';
+import type { ChainSource } from './checkpointing/chain-checkpointer.ts';
+import { createJobCheckpointing } from './checkpointing/create-job-checkpointing.ts';
+import type {
+  CheckpointingOptions,
+  JobCheckpointing,
+  JobCheckpointStats,
+} from './checkpointing/job-checkpointing.ts';
+import { operatorUid } from './checkpointing/operator-uid.ts';
+import { buildJobMetrics, type JobMetrics, type JobState } from './job-metrics.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import type { Downstream, Output } from './output.ts';
 import type { SubtaskMetrics } from './parallel/control-messages.ts';
-import { mergeOperatorMetrics } from './parallel/merge-metrics.ts';
 import { type ParallelJobConfig, ParallelRuntime } from './parallel/parallel-runtime.ts';
-import { type SourceMetrics, SourceTask } from './source-task.ts';
-import type { OperatorContext, OperatorMetrics, StreamOperator } from './stream-operator.ts';
+import { SourceTask } from './source-task.ts';
+import type { OperatorContext, StreamOperator } from './stream-operator.ts';
 
-export type JobState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-
-export interface JobMetrics {
-  readonly name: string;
-  readonly state: JobState;
-  /** Subtasks per keyed stage (always set by `JobExecution`; optional for hand-made metrics). */
-  readonly parallelism?: number;
-  /** Main-thread sources, then parallel sources' splits (with `subtask`). */
-  readonly sources: readonly SourceMetrics[];
-  /** One entry per operator, in plan order; a keyed operator's counters are summed over its subtasks. */
-  readonly operators: readonly OperatorMetrics[];
-  /**
-   * Every channel between threads and how full it is (`fill` = batches in flight / capacity); the
-   * workers' channels as last pushed. Empty at parallelism 1 (always set by `JobExecution`).
-   */
-  readonly channels?: readonly ChannelMetrics[];
-  /** Per worker (parallelism > 1), as last pushed: how busy its thread is, how many batches wait. */
-  readonly subtasks?: readonly SubtaskLoad[];
-}
-
-/** How loaded a subtask's worker thread is. */
-export interface SubtaskLoad {
-  readonly subtask: number;
-  /** Share of the time the thread was busy since it started (event-loop utilization, 0..1). */
-  readonly busy: number;
-  /** Batches received and waiting for the subtask's outputs to have room (backpressure). */
-  readonly queuedBatches: number;
-}
+export type { JobMetrics, JobState, SubtaskLoad } from './job-metrics.ts';
 
 export interface StopOptions {
   /** Fire every open window before stopping (results of incomplete windows are emitted). Default false. */
   readonly drain?: boolean;
+  /** Stop with savepoint into this directory (needs `checkpointing`); if it fails the job keeps running. */
+  readonly savepoint?: string;
 }
 
 /**
@@ -56,14 +38,20 @@ export interface StopOptions {
  * At parallelism 1 the whole job is one chain of direct calls in this thread. At parallelism > 1
  * (see `parallel/`) this thread runs the sources, the steps before the first `keyBy` and the
  * sinks; the keyed steps run in one worker per subtask, connected by bounded channels.
+ *
+ * With `checkpointing` (see `checkpointing/`): a restore loads first, restores operators once open
+ * and sources before they open; checkpoints run from just before the sources open until `stop()`.
  */
 export class JobExecution {
   private currentState: JobState = 'starting';
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
   private readonly operators: StreamOperator<any, any>[] = [];
   private readonly operatorNodes: number[] = [];
+  private readonly operatorUids: string[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
   private readonly sourceTasks: SourceTask<any>[] = [];
+  private readonly chainSources: ChainSource[] = [];
+  private readonly checkpointing: JobCheckpointing | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
   private readonly wiring: Map<StreamOperator<any, any>, Output<any>>;
   private readonly parallel: ParallelRuntime | undefined;
@@ -83,6 +71,7 @@ export class JobExecution {
     transformations: readonly Transformation[],
     context: OperatorContext & { clock: Clock },
     parallel?: ParallelJobConfig,
+    checkpointing?: CheckpointingOptions,
   ) {
     this.context = { ...context, fail: (error) => void this.fail(error) };
     this.finished = new Promise<void>((resolve, reject) => {
@@ -105,8 +94,9 @@ export class JobExecution {
       this.wiring = new Map(plan.operators.map((p) => [p.operator, p.output]));
       this.operators = plan.operators.map((p) => p.operator);
       this.operatorNodes = plan.operators.map((p) => p.node.id);
+      this.operatorUids = plan.operators.map((p) => operatorUid(p.node));
       for (const chain of sourceChains) {
-        const task = this.sourceTask(chain.node.source, chain.node.watermarks, chain.output, chain.outputs);
+        const task = this.sourceTask(chain.node, chain.output, chain.outputs);
         if (chain.outputs.outputs.length > 0) {
           const { source } = chain.node;
           if (typeof source.pause !== 'function' || typeof source.resume !== 'function') {
@@ -118,14 +108,27 @@ export class JobExecution {
           chain.availability.onChange((available) => (available ? task.resume() : task.pause()));
         }
       }
-      return;
+    } else {
+      this.parallelEnded = true;
+      const plan = planChains(transformations);
+      this.wiring = new Map(plan.operators.map((p) => [p.operator, p.output]));
+      this.operators = plan.operators.map((p) => p.operator);
+      this.operatorNodes = plan.operators.map((p) => p.node.id);
+      this.operatorUids = plan.operators.map((p) => operatorUid(p.node));
+      for (const { node, output } of plan.sources) this.sourceTask(node, output);
     }
-    this.parallelEnded = true;
-    const plan = planChains(transformations);
-    this.wiring = new Map(plan.operators.map((p) => [p.operator, p.output]));
-    this.operators = plan.operators.map((p) => p.operator);
-    this.operatorNodes = plan.operators.map((p) => p.node.id);
-    for (const { node, output } of plan.sources) this.sourceTask(node.source, node.watermarks, output);
+    this.checkpointing =
+      checkpointing &&
+      createJobCheckpointing({
+        ...context,
+        name,
+        parallelism: this.parallelism,
+        transformations,
+        sources: this.chainSources,
+        operators: this.operators.map((operator, i) => ({ uid: this.operatorUids[i]!, operator })),
+        parallelRuntime: this.parallel,
+        options: checkpointing,
+      });
   }
 
   get state(): JobState {
@@ -141,9 +144,14 @@ export class JobExecution {
     try {
       const workersReady = this.parallel?.startWorkers();
       workersReady?.catch(() => {}); // awaited below; a failure before that is reported there
-      for (const operator of [...this.operators].reverse())
-        await operator.open(this.context, this.wiring.get(operator)!);
+      await this.checkpointing?.load();
+      for (let i = this.operators.length - 1; i >= 0; i--) {
+        const operator = this.operators[i]!;
+        await operator.open({ ...this.context, uid: this.operatorUids[i]! }, this.wiring.get(operator)!);
+      }
       await workersReady;
+      await this.checkpointing?.restore();
+      await this.checkpointing?.start(); // before the sources open: a bounded source may run to its end in open()
       await Promise.all(this.sourceTasks.map((task) => task.open()));
       this.parallel?.startSources();
     } catch (error) {
@@ -155,8 +163,28 @@ export class JobExecution {
 
   /** Stops the sources, optionally drains open windows, flushes and closes every sink. Idempotent. */
   stop(options: StopOptions = {}): Promise<void> {
+    if (options.savepoint !== undefined && !this.stopping) {
+      return this.triggerSavepoint(options.savepoint).then(() =>
+        this.stop({ drain: options.drain ?? false }),
+      );
+    }
     this.stopping ??= this.shutdown(options.drain ?? false);
     return this.stopping;
+  }
+
+  /** Takes a checkpoint now (or once the one in flight ends); resolves when one taken after the call completed. */
+  triggerCheckpoint(): Promise<CompletedCheckpointStats> {
+    return this.checkpoints().triggerCheckpoint();
+  }
+
+  /** Writes a savepoint into `targetDir` (kept, never pruned); resolves once it is durable. */
+  triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint> {
+    return this.checkpoints().triggerSavepoint(targetDir);
+  }
+
+  /** Checkpoint counters, the last checkpoint, and its pauses; `undefined` without checkpointing. */
+  checkpointStats(): JobCheckpointStats | undefined {
+    return this.checkpointing?.stats();
   }
 
   /** Makes everything written to the sinks so far durable. */
@@ -175,32 +203,27 @@ export class JobExecution {
   }
 
   private buildMetrics(subtasks: readonly SubtaskMetrics[]): JobMetrics {
-    const main = this.operators.map((operator) => operator.metrics());
-    return {
-      name: this.name,
-      state: this.currentState,
-      parallelism: this.parallelism,
-      sources: [...this.sourceTasks.map((task) => task.metrics()), ...subtasks.flatMap((s) => s.sources)],
-      operators: this.parallel
-        ? mergeOperatorMetrics(
-            main.map((metrics, i) => ({ node: this.operatorNodes[i]!, metrics })),
-            subtasks,
-          )
-        : main,
-      channels: this.parallel?.channelMetrics(subtasks) ?? [],
-      subtasks: subtasks.map(({ subtask, busy, queuedBatches }) => ({ subtask, busy, queuedBatches })),
-    };
+    const job = { name: this.name, state: this.currentState, parallelism: this.parallelism };
+    return buildJobMetrics(
+      job,
+      this.operators,
+      this.operatorNodes,
+      this.sourceTasks,
+      this.parallel,
+      subtasks,
+    );
   }
 
-  private sourceTask(
-    source: Source<unknown>,
-    watermarks: WatermarkStrategy<unknown>,
-    output: Downstream<unknown>,
-    status?: TaskStatusOutput,
-  ): SourceTask<unknown> {
-    const task = new SourceTask(
-      source,
-      watermarks,
+  private checkpoints(): JobCheckpointing {
+    if (!this.checkpointing)
+      throw new Error(`job ${this.name} takes no checkpoints: start it with the checkpointing option`);
+    return this.checkpointing;
+  }
+
+  private sourceTask(node: SourceTransformation, output: Downstream<unknown>, status?: TaskStatusOutput) {
+    const task = new SourceTask<unknown>(
+      node.source,
+      node.watermarks,
       output,
       this.context.clock,
       (error) => void this.fail(error),
@@ -208,6 +231,7 @@ export class JobExecution {
       status,
     );
     this.sourceTasks.push(task);
+    this.chainSources.push({ uid: operatorUid(node), task, split: { index: 0, count: 1 } });
     return task;
   }
 
@@ -223,6 +247,7 @@ export class JobExecution {
     if (this.currentState === 'failed') return this.finished.catch(() => {});
     this.currentState = 'stopping';
     try {
+      await this.checkpointing?.stop();
       await Promise.all(this.sourceTasks.map((task) => task.close()));
       if (this.parallel) {
         // End every exchange in band; the subtasks finish what is in flight, their results reach the sinks.
@@ -265,6 +290,7 @@ export class JobExecution {
     this.currentState = 'failed';
     this.rejectFinished(error);
     this.wakeStop?.();
+    await this.checkpointing?.stop().catch(() => {});
     await Promise.allSettled(this.sourceTasks.map((task) => task.close()));
     await this.parallel?.terminate();
     await Promise.allSettled(this.operators.map((operator) => operator.close()));

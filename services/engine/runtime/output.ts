@@ -7,6 +7,13 @@ import type { OutputTag } from '../api/output-tag.ts';
 export interface Downstream<T> {
   collect(value: T, timestamp: number): void;
   emitWatermark(watermark: number): void;
+  /**
+   * Checkpoint barrier `checkpointId`: everything emitted before it belongs to the checkpoint,
+   * nothing after. Only exchanges to other threads act on it (they forward it in band, the
+   * receiving task aligns its inputs); inside a chain of direct calls it needs no handling, because
+   * the whole chain is snapshotted at once between two records (see `runtime/checkpointing/`).
+   */
+  emitBarrier?(checkpointId: number): void;
 }
 
 /** What an operator emits into: its main output, and side outputs by tag. */
@@ -25,6 +32,10 @@ export class BroadcastDownstream<T> implements Downstream<T> {
 
   emitWatermark(watermark: number): void {
     for (const target of this.targets) target.emitWatermark(watermark);
+  }
+
+  emitBarrier(checkpointId: number): void {
+    for (const target of this.targets) target.emitBarrier?.(checkpointId);
   }
 }
 
@@ -54,6 +65,12 @@ export class OperatorOutput<T> implements Output<T> {
   emitWatermark(watermark: number): void {
     this.main.emitWatermark(watermark);
     for (const side of this.sides.values()) side.emitWatermark(watermark);
+  }
+
+  /** Barriers, like watermarks, go to the main output and every side output. */
+  emitBarrier(checkpointId: number): void {
+    this.main.emitBarrier?.(checkpointId);
+    for (const side of this.sides.values()) side.emitBarrier?.(checkpointId);
   }
 
   sideOutput<X>(tag: OutputTag<X>, value: X, timestamp: number): void {

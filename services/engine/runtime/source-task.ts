@@ -4,6 +4,7 @@ import { MAX_WATERMARK, MIN_WATERMARK } from '../time/watermark.ts';
 import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import type { TimestampAssigner, WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { TaskStatusOutput } from './channels/task-outputs.ts';
+import type { RestoredSourceInput, SourceTaskState } from './checkpointing/source-state.ts';
 import type { Downstream } from './output.ts';
 
 export interface SourceMetrics {
@@ -29,6 +30,11 @@ export interface SourceMetrics {
  * At parallelism > 1 the chain ends in exchanges (`status`): the task marks them idle after the
  * strategy's idleness timeout without records (active again on the next record), ends them at end
  * of input, and is paused and resumed by their backpressure (`pause` / `resume`).
+ *
+ * Checkpoints: `snapshotState` (between two records) returns the source's position with the
+ * largest timestamp seen and the watermark emitted ({@link SourceTaskState}); `restoreState`
+ * (before `open`) gives them back, and `open` re-emits the restored watermark before the source
+ * hands over its first record, so replayed records are judged late exactly as before the crash.
  */
 export class SourceTask<T> implements SourceContext<T> {
   private readonly assignTimestamp: TimestampAssigner<T>;
@@ -43,6 +49,10 @@ export class SourceTask<T> implements SourceContext<T> {
   private idle = false;
   private paused = false;
   private pauses = 0;
+  private maxTimestamp = Number.NEGATIVE_INFINITY;
+  private restoredWatermark = false;
+  /** Set by the job when it takes checkpoints (see `SourceContext.requestCheckpoint`). */
+  requestCheckpoint: (() => void) | undefined;
 
   constructor(
     readonly source: Source<T>,
@@ -62,6 +72,7 @@ export class SourceTask<T> implements SourceContext<T> {
 
   async open(): Promise<void> {
     this.lastRecordAt = this.clock.now();
+    if (this.restoredWatermark) this.guard(() => this.output.emitWatermark(this.watermark));
     this.cancelTicker = every(this.clock, this.strategy.emitIntervalMs, () =>
       this.guard(() => this.onTick()),
     );
@@ -141,6 +152,51 @@ export class SourceTask<T> implements SourceContext<T> {
     });
   }
 
+  /** The source's position and event-time progress, now (called between two records). */
+  snapshotState(checkpointId: number): SourceTaskState {
+    const snapshot = this.source.snapshotState;
+    return {
+      hasSource: snapshot !== undefined,
+      ...(snapshot === undefined ? {} : { source: snapshot.call(this.source, checkpointId) }),
+      maxTimestamp: this.maxTimestamp,
+      watermark: this.watermark,
+    };
+  }
+
+  /** Before `open`: the source's restored position and event-time progress (see `sourceRestoreInput`). */
+  restoreState(restored: RestoredSourceInput): void {
+    if (restored.source) {
+      if (typeof this.source.restoreState !== 'function') {
+        throw new Error(
+          `source "${this.source.name}" has state in the checkpoint but cannot restore it (no restoreState): ` +
+            'was the job changed to another source?',
+        );
+      }
+      this.source.restoreState(restored.source.state);
+    }
+    this.maxTimestamp = restored.maxTimestamp;
+    if (restored.maxTimestamp > Number.NEGATIVE_INFINITY) {
+      this.generator.onEvent(restored.maxTimestamp, this.clock.now());
+    }
+    if (restored.watermark > this.watermark) {
+      this.watermark = restored.watermark;
+      this.restoredWatermark = true;
+    }
+  }
+
+  /** After the chain's snapshot: barrier `checkpointId` follows every record handed over so far. */
+  emitBarrier(checkpointId: number): void {
+    this.output.emitBarrier?.(checkpointId);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.source.notifyCheckpointComplete?.(checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.source.notifyCheckpointAborted?.(checkpointId);
+  }
+
   metrics(): SourceMetrics {
     return {
       name: this.source.name,
@@ -168,6 +224,7 @@ export class SourceTask<T> implements SourceContext<T> {
 
   private push(record: T, now: number): void {
     const timestamp = this.assignTimestamp(record);
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
     this.generator.onEvent(timestamp, now);
     this.recordsOut++;
     this.output.collect(record, timestamp);

@@ -17,6 +17,9 @@ import type { Source, SourceContext, SourceSplit, SplittableSource } from '../so
  * stay close and each split's watermark never runs ahead of the unsplit source's. The records must
  * then exist in every thread: build them in the job module from its arguments.
  *
+ * Checkpoints keep its position (`{ offset }`); restored, it replays from there, so a job restored
+ * from a checkpoint computes exactly what the uninterrupted run computed after it.
+ *
  * @example
  * const source = new CollectionSource(readings, { batchSize: 100 });
  * env.fromSource(source, watermarks); // at parallelism 2 a slow subtask pauses it between batches
@@ -26,6 +29,8 @@ export class CollectionSource<T> implements Source<T>, SplittableSource<T> {
   private stopped = false;
   private paused = false;
   private wake: (() => void) | undefined;
+  /** Index of the next record to hand over: the position checkpoints keep. */
+  private offset = 0;
 
   constructor(
     private readonly records: readonly T[],
@@ -55,14 +60,44 @@ export class CollectionSource<T> implements Source<T>, SplittableSource<T> {
     const batchSize = this.batchSize;
     const yieldEvery = this.options.yieldEvery;
     let batches = 0;
-    for (let i = 0; i < this.records.length && !this.stopped; i += batchSize) {
+    for (let i = this.offset; i < this.records.length && !this.stopped; i += batchSize) {
       if (this.paused) await this.resumed();
       if (this.stopped) return;
-      ctx.collectBatch(this.records.slice(i, i + batchSize));
+      const batch = this.records.slice(i, i + batchSize);
+      ctx.collectBatch(batch);
+      this.offset = i + batch.length;
       if (yieldEvery !== undefined && ++batches % yieldEvery === 0) await new Promise((r) => setImmediate(r));
     }
     if (this.paused) await this.resumed();
     if (!this.stopped) ctx.endOfInput();
+  }
+
+  /**
+   * The position: `{ offset }`, the index of the next record. Taken between two batches (a
+   * checkpoint never interrupts `collectBatch`), so a restore replays from the first record the
+   * checkpoint does not hold.
+   */
+  snapshotState(_checkpointId: number): CollectionSourceState {
+    return { offset: this.offset };
+  }
+
+  /**
+   * Starts from a position {@link snapshotState} returned (before `open()`). A list of positions
+   * (a rescaled parallel source) is accepted only when it has one entry: a split's offset counts
+   * its own records, which another split count deals differently.
+   */
+  restoreState(state: unknown): void {
+    const single = Array.isArray(state) && state.length === 1 ? state[0] : state;
+    const offset = (single as Partial<CollectionSourceState> | null)?.offset;
+    if (Array.isArray(single) || !Number.isInteger(offset) || offset! < 0 || offset! > this.records.length) {
+      throw new Error(
+        `${this.name}: cannot restore ${JSON.stringify(state)}: expected { offset } between 0 and ${this.records.length}` +
+          (Array.isArray(state)
+            ? ' (a collection source cannot be restored at another number of splits)'
+            : ''),
+      );
+    }
+    this.offset = offset!;
   }
 
   /** Emits nothing more until {@link resume}. */
@@ -91,4 +126,10 @@ export class CollectionSource<T> implements Source<T>, SplittableSource<T> {
     this.wake = undefined;
     wake?.();
   }
+}
+
+/** What a {@link CollectionSource} keeps in a checkpoint. */
+export interface CollectionSourceState {
+  /** Index of the next record to hand over. */
+  readonly offset: number;
 }

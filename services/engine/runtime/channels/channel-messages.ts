@@ -1,6 +1,6 @@
 /**
  * What travels on a channel between two threads. Forward: batches of records, with watermarks,
- * idleness and end of input *in band*, at their exact place among the records. Backward: credit,
+ * idleness, checkpoint barriers and end of input *in band*, at their exact place among the records. Backward: credit,
  * one per batch the consumer has finished processing.
  */
 
@@ -12,6 +12,11 @@ export const MARK_IDLE = 1;
 export const MARK_ACTIVE = 2;
 /** The producer sent its last element. */
 export const MARK_END = 3;
+/**
+ * Checkpoint barrier: `value` is the checkpoint id. Everything before it on the channel belongs to
+ * that checkpoint, nothing after it (the consumer aligns it over its inputs: `BarrierAligner`).
+ */
+export const MARK_BARRIER = 4;
 
 export interface BatchMessage {
   readonly count: number;

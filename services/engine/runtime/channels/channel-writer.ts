@@ -3,6 +3,7 @@ import {
   type CreditMessage,
   type DataPort,
   MARK_ACTIVE,
+  MARK_BARRIER,
   MARK_END,
   MARK_IDLE,
   MARK_WATERMARK,
@@ -43,6 +44,7 @@ export class ChannelWriter<T> implements ExchangeOutput<T> {
   private flushRequested = false;
   private ended = false;
   private closed = false;
+  private lastBarrier = Number.NEGATIVE_INFINITY;
   private batchesSent = 0;
   private recordsSent = 0;
   private timesBlocked = 0;
@@ -97,6 +99,12 @@ export class ChannelWriter<T> implements ExchangeOutput<T> {
 
   markActive(): void {
     if (!this.ended) this.mark(MARK_ACTIVE, 0);
+  }
+
+  emitBarrier(checkpointId: number): void {
+    if (this.ended || checkpointId <= this.lastBarrier) return; // a repeat (several paths to this exchange)
+    this.lastBarrier = checkpointId;
+    this.mark(MARK_BARRIER, checkpointId);
   }
 
   end(): void {

@@ -3,13 +3,18 @@ import type { Downstream } from '../output.ts';
 /**
  * Where a task's chain hands records to another task: a channel to another thread, a local
  * channel, or a partitioner over several of them. Besides records and watermarks it carries the
- * task's status (idle or active) and its end.
+ * task's status (idle or active), checkpoint barriers and its end.
  */
 export interface ExchangeOutput<T> extends Downstream<T> {
   markIdle(): void;
   markActive(): void;
   /** No element follows. Sent after everything before it, in order. */
   end(): void;
+  /**
+   * Checkpoint barrier `checkpointId`, in band after everything sent before it, to every channel
+   * of the exchange (ignored once ended).
+   */
+  emitBarrier(checkpointId: number): void;
 }
 
 /** Identifies a channel in metrics: the exchange (its graph node) and the two task instances. */

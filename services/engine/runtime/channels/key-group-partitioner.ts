@@ -8,7 +8,7 @@ const MAX_MEMOIZED_KEYS = 1 << 20;
 /**
  * The producing side of a `keyBy` exchange: each record goes to the subtask that owns its key's
  * key group (`murmur3(key) mod maxParallelism`, then Flink's range assignment); watermarks,
- * idleness and end go to every subtask. The subtask of a key is memoized, so a key is hashed once,
+ * idleness, checkpoint barriers and end go to every subtask. The subtask of a key is memoized, so a key is hashed once,
  * not once per record.
  *
  * @example
@@ -48,6 +48,10 @@ export class KeyGroupPartitioner<T> implements ExchangeOutput<T> {
 
   markActive(): void {
     for (const output of this.outputs) output.markActive();
+  }
+
+  emitBarrier(checkpointId: number): void {
+    for (const output of this.outputs) output.emitBarrier(checkpointId);
   }
 
   end(): void {

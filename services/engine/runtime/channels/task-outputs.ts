@@ -1,15 +1,17 @@
 import type { ExchangeOutput } from './exchange-output.ts';
 
-/** The status side of a task's exchange outputs: idleness and end go to all of them. */
+/** The status side of a task's exchange outputs: idleness, barriers and end go to all of them. */
 export interface TaskStatusOutput {
   markIdle(): void;
   markActive(): void;
   end(): void;
+  /** Checkpoint barrier `checkpointId` to every exchange the task feeds (after all it sent before). */
+  emitBarrier?(checkpointId: number): void;
 }
 
 /**
  * Every exchange output a task's chain feeds. Records and watermarks reach them through the
- * chain's operators; idleness and end are the task's own and go to all of them directly (the
+ * chain's operators; idleness, checkpoint barriers and end are the task's own and go to all of them directly (the
  * operators between have nothing to add).
  */
 export class TaskOutputs implements TaskStatusOutput {
@@ -23,6 +25,10 @@ export class TaskOutputs implements TaskStatusOutput {
 
   markActive(): void {
     for (const output of this.outputs) output.markActive();
+  }
+
+  emitBarrier(checkpointId: number): void {
+    for (const output of this.outputs) output.emitBarrier(checkpointId);
   }
 
   end(): void {

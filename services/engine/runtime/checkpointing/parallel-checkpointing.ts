@@ -1,48 +1,74 @@
-import type { CheckpointKind, TaskStateHandle } from '../../checkpoint/checkpoint-types.ts';
+import type { CompletedCheckpoint, TaskStateHandle } from '../../checkpoint/checkpoint-types.ts';
+import type { TriggerOptions } from '../../checkpoint/coordinator-types.ts';
 
-/**
- * The agreed contract between the job's checkpointing (in `JobExecution`, main thread) and the
- * parallel runtime (`runtime/parallel/`, worker threads), for parallelism > 1.
- *
- * Flow of checkpoint `id`:
- * 1. The coordinator triggers. `JobExecution` calls {@link ParallelCheckpointing.begin} (workers
- *    learn the directory to write to), then snapshots the main thread's own task — sources and
- *    the steps before the first exchange — and the sources emit barrier `id` into their
- *    exchanges (`Downstream.emitBarrier`), which put it in band into every channel.
- * 2. Each worker subtask aligns barrier `id` over its input channels (`BarrierAligner`), snapshots
- *    its chain's `Checkpointed` operators (only its key groups), forwards the barrier to its output
- *    channels, writes its task file (`writeEncodedSnapshot`) and acknowledges with the handle.
- * 3. The main thread's sinks fed by channels align the barrier over those channels, flush
- *    (`prepareCheckpoint`), and acknowledge as one task.
- * 4. Every ack reaches the coordinator through {@link ParallelCheckpointing.onAck}; when all tasks
- *    of {@link ParallelCheckpointing.tasks} and the main task acked, the manifest is written and
- *    `notifyComplete` tells the parallel sources' splits in the workers (MQTT PUBACKs).
- *
- * Restore: the parallel runtime is given the `CompletedCheckpoint` when it starts; each worker
- * loads its own key-group range (`loadCheckpoint(checkpoint, { keyGroupRange })`) and calls
- * `restoreState` on its operators after `open()` and before any input.
- */
-export interface ParallelCheckpointing {
-  /** Task ids ("<chain>#<subtask>", and one for the channel-fed main-thread sinks) that acknowledge every checkpoint. */
-  tasks(): readonly string[];
-  /** Checkpoint `id` starts; called before the main thread's sources emit barrier `id`. */
-  begin(id: number, options: { readonly kind: CheckpointKind; readonly dir: string }): void;
-  /** Registers the receiver of acknowledgements (one listener). */
-  onAck(listener: (ack: ParallelTaskAck) => void): void;
-  /** Registers the receiver of declines: a task could not snapshot or write (one listener). */
-  onDecline(listener: (decline: { id: number; task: string; reason: string }) => void): void;
-  /** Checkpoint `id` is complete: tell the sources' splits running in workers. */
-  notifyComplete(id: number): void;
-  /** Checkpoint `id` was abandoned: aligners drop it, splits keep their messages unacknowledged. */
-  notifyAborted(id: number): void;
-}
-
-/** A worker's (or the channel-fed sinks') acknowledgement of checkpoint `id`. */
+/** A worker task snapshotted checkpoint `id` durably. `task` is `"<task>#<subtask>"`, as in {@link ParallelCheckpointing.tasks}. */
 export interface ParallelTaskAck {
   readonly id: number;
   readonly task: string;
-  /** Its snapshot file; `null` for a task without state (the sinks): nothing to list in the manifest. */
+  /**
+   * The task's durable snapshot file; `null` for a task that keeps no state and only flushed (e.g.
+   * main-thread sinks fed by the subtasks): the job then writes an empty snapshot file for it, so
+   * that every expected task has a file in the manifest.
+   */
   readonly handle: TaskStateHandle | null;
-  /** How long the task stopped processing to capture its state. */
+  /** How long the task stopped processing to capture its state (ms). */
   readonly pauseMs: number;
+}
+
+/** A worker task cannot take checkpoint `id`: it is aborted. */
+export interface ParallelTaskDecline {
+  readonly id: number;
+  readonly task: string;
+  readonly reason: string;
+}
+
+/**
+ * What the job's checkpointing needs from the parallel runtime (parallelism > 1), which exposes it
+ * as `ParallelRuntime.checkpointing`. The main thread keeps the coordinator and checkpoints its own
+ * chain (sources, steps before the first `keyBy`, sinks) as task `main#0`; the workers' tasks are
+ * checkpointed through this.
+ *
+ * Order of calls: `restore` (only when restoring; after the workers opened their operators, before
+ * any source opens), `onAck` and `onDecline` once, then per checkpoint `trigger`, then `notifyComplete` or
+ * `notifyAborted`.
+ */
+export interface ParallelCheckpointing {
+  /** Ids (`"<task>#<subtask>"`) of every worker task that must acknowledge a checkpoint. */
+  tasks(): readonly string[];
+  /**
+   * Called synchronously right after the main thread captured its chain for checkpoint `id`, before
+   * any later record: inject barrier `id` into every exchange leaving the main thread (the
+   * main-thread sources also call `emitBarrier` on their outputs), and have parallel sources in the
+   * workers snapshot and emit theirs. Each worker task snapshots on aligned barriers, flushes, writes
+   * `writeEncodedSnapshot(options.dir, ...)` and answers through `onAck` (or `onDecline`).
+   */
+  trigger(id: number, options: TriggerOptions & { readonly dir: string }): void;
+  /** Where the tasks' acknowledgements go (set once, before the first `trigger`). */
+  onAck(listener: (ack: ParallelTaskAck) => void): void;
+  /** Where the tasks' declines go (set once, before the first `trigger`). */
+  onDecline(listener: (decline: ParallelTaskDecline) => void): void;
+  /** Checkpoint `id` is durable: parallel sources are told (`Source.notifyCheckpointComplete`). */
+  notifyComplete(id: number): void;
+  /** Checkpoint `id` was given up: tasks drop its alignment and pending snapshot. */
+  notifyAborted(id: number, reason: string): void;
+  /**
+   * Every worker loads `checkpoint` for its key-group range (`loadCheckpoint(checkpoint,
+   * { keyGroupRange })`) and restores its operators (`restoreState`) and parallel sources (as
+   * `ChainCheckpointer.restoreOperators` / `restoreSources` do). Called after the workers are ready
+   * and before any source starts; a runtime that already restored in the workers as they started
+   * (it had the checkpoint in its config) resolves once they did. Rejects with the first error. The
+   * main thread already checked maxParallelism and unknown uids.
+   */
+  restore(checkpoint: CompletedCheckpoint): Promise<void>;
+}
+
+/** The parallel runtime's checkpointing, or a clear error while it does not have one. */
+export function parallelCheckpointingOf(runtime: object): ParallelCheckpointing {
+  const checkpointing = (runtime as { readonly checkpointing?: ParallelCheckpointing }).checkpointing;
+  if (checkpointing === undefined) {
+    throw new Error(
+      'checkpoints at parallelism > 1 are not wired yet: run the job at parallelism 1 to take or restore checkpoints',
+    );
+  }
+  return checkpointing;
 }

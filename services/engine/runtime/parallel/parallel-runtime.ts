@@ -1,6 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { BarrierAlignerMetrics } from '../../checkpoint/barrier-aligner.ts';
+import type { CompletedCheckpoint } from '../../checkpoint/checkpoint-types.ts';
 import { type ParallelLayout, planFingerprint } from '../../graph/placement.ts';
 import type { Transformation } from '../../graph/transformation.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { DataPort } from '../channels/channel-messages.ts';
 import {
   type ChannelOptions,
@@ -9,11 +13,22 @@ import {
 } from '../channels/channel-options.ts';
 import type { ChannelMetrics } from '../channels/exchange-output.ts';
 import type { RecordCodec } from '../channels/record-codec.ts';
+import type { ParallelCheckpointing } from '../checkpointing/parallel-checkpointing.ts';
 import { crossThreadChannels } from './channel-endpoints.ts';
 import type { SubtaskMetrics } from './control-messages.ts';
 import type { JobModuleRef } from './job-module.ts';
+import { ParallelCheckpoints } from './parallel-checkpoints.ts';
+import { SinkCheckpoints } from './sink-checkpoints.ts';
 import { SubtaskHost } from './subtask-host.ts';
 import { ThreadPart } from './thread-part.ts';
+
+/** Monotonic time for alignment durations and flush pauses (only `now()` is read). */
+const monotonicClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: () => {
+    throw new Error('monotonicClock has no timers');
+  },
+};
 
 /** How a job runs at parallelism > 1 (from `StreamEnvironment` / `runJob`). */
 export interface ParallelJobConfig {
@@ -27,6 +42,11 @@ export interface ParallelJobConfig {
   readonly metricsIntervalMs?: number;
   /** How long `stop()` waits for the workers to finish, then to close, before ending them. Default 10 s. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Start from this checkpoint or savepoint (taken at any parallelism, same maxParallelism): each
+   * worker restores its own key groups and its splits' sources before any input.
+   */
+  readonly restore?: CompletedCheckpoint;
 }
 
 export interface ParallelRuntimeListener {
@@ -47,6 +67,8 @@ export class ParallelRuntime {
   private readonly workerPorts: Map<number, Record<string, MessagePort>>;
   private readonly channel: ChannelOptions;
   private endNotified = false;
+  private readonly sinkCheckpoints: SinkCheckpoints;
+  private readonly checkpoints: ParallelCheckpoints;
 
   constructor(
     private readonly jobName: string,
@@ -75,8 +97,32 @@ export class ParallelRuntime {
       codecs: config.codecs,
       channel: this.channel,
       onFailure: (error) => listener.onFailure(error),
-      onGateEnded: () => this.checkEnded(),
+      onGateEnded: () => {
+        this.sinkCheckpoints.onGateEnded();
+        this.checkEnded();
+      },
+      clock: monotonicClock,
+      onAligned: (task, id) => this.sinkCheckpoints.onAligned(task, id),
     });
+    this.sinkCheckpoints = new SinkCheckpoints(
+      this.part.tasks.filter((task) => task.gate),
+      () => performance.now(),
+      (ack) => this.checkpoints.acknowledged(ack),
+      (decline) => this.checkpoints.declined(decline),
+    );
+    this.checkpoints = new ParallelCheckpoints(transformations, layout, this.part, this.sinkCheckpoints, {
+      broadcast: (message) => {
+        for (const host of this.hosts) host.send(message);
+      },
+      restore: async (checkpoint) => {
+        await Promise.all(this.hosts.map((host) => host.restore(checkpoint)));
+      },
+    });
+  }
+
+  /** Checkpoints of the subtasks and of the sinks they feed (see {@link ParallelCheckpointing}). */
+  get checkpointing(): ParallelCheckpointing {
+    return this.checkpoints;
   }
 
   /** Starts one worker per subtask; resolves once every one built and opened its part. */
@@ -95,6 +141,7 @@ export class ParallelRuntime {
           channel: this.channel,
           ports,
           metricsIntervalMs: this.config.metricsIntervalMs ?? 1_000,
+          ...(this.config.restore ? { restore: this.config.restore } : {}),
         },
         Object.values(ports),
         {
@@ -103,6 +150,8 @@ export class ParallelRuntime {
             this.checkEnded();
           },
           onFailure: (error) => this.listener.onFailure(error),
+          onCheckpointAck: (ack) => this.checkpoints.acknowledged(ack),
+          onCheckpointDecline: (decline) => this.checkpoints.declined(decline),
         },
       );
       this.hosts.push(host);
@@ -147,6 +196,13 @@ export class ParallelRuntime {
   async refreshSubtaskMetrics(): Promise<SubtaskMetrics[]> {
     const all = await Promise.all(this.hosts.map((host) => host.requestMetrics()));
     return all.filter((m): m is SubtaskMetrics => m !== undefined);
+  }
+
+  /** Barrier alignment of the main thread's sinks fed by the subtasks, per gate (the workers' come with their metrics). */
+  mainAlignments(): ({ readonly task: string } & BarrierAlignerMetrics)[] {
+    return this.part.tasks.flatMap((task) =>
+      task.gate ? [{ task: task.name, ...task.gate.alignmentMetrics() }] : [],
+    );
   }
 
   /** Every channel: the main thread's writers now, the workers' as last pushed. */

@@ -3,6 +3,7 @@ import type { Source } from '../../api/source.ts';
 import { StreamEnvironment } from '../../api/stream-environment.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ChannelOptions } from '../channels/channel-options.ts';
+import type { CheckpointingOptions } from '../checkpointing/job-checkpointing.ts';
 import type { JobExecution } from '../job-execution.ts';
 import { jobModuleRef, loadJobDefinition } from './job-module.ts';
 
@@ -28,6 +29,8 @@ export interface RunJobOptions<A> {
   readonly metricsIntervalMs?: number;
   /** How long `stop()` waits for the workers to finish what is in flight. Default 10 s. */
   readonly stopTimeoutMs?: number;
+  /** Checkpoints: where, how often, what to restore (see `CheckpointingOptions`). */
+  readonly checkpointing?: CheckpointingOptions;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function runJob<A>(options: RunJobOptions<A>): Promise<JobExecution
     ...(options.channel ? { channel: options.channel } : {}),
     ...(options.metricsIntervalMs ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.checkpointing ? { checkpointing: options.checkpointing } : {}),
   });
   await define(env, module.args);
   return env.start(options.name);

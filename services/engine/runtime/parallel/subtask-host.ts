@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type MessagePort, Worker } from 'node:worker_threads';
+import type { CompletedCheckpoint } from '../../checkpoint/checkpoint-types.ts';
+import type { ParallelTaskAck } from '../checkpointing/parallel-checkpointing.ts';
 import type { ControlMessage, SubtaskMetrics, SubtaskWorkerData, WorkerMessage } from './control-messages.ts';
 
 /** The worker entry (TypeScript), and tsx's loader API so a worker can load it whatever started us. */
@@ -21,6 +23,10 @@ import(workerData.tsxApiUrl)
 export interface SubtaskHostListener {
   onEnded(subtask: number): void;
   onFailure(error: Error): void;
+  /** A task of the worker acknowledged a checkpoint. */
+  onCheckpointAck?(ack: ParallelTaskAck): void;
+  /** A task of the worker could not snapshot or write a checkpoint. */
+  onCheckpointDecline?(decline: { id: number; task: string; reason: string }): void;
 }
 
 /** Thrown in the main thread when a subtask fails: the worker's message, and its stack below ours. */
@@ -50,6 +56,7 @@ export class SubtaskHost {
   private readonly ready: Promise<void>;
   private closedWaiter: (() => void) | undefined;
   private metricsWaiters: ((metrics: SubtaskMetrics | undefined) => void)[] = [];
+  private restoreWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private exited = false;
   private failed = false;
   /** Set once the job shuts the worker down: its exit is expected then. */
@@ -78,6 +85,7 @@ export class SubtaskHost {
       for (const waiter of this.metricsWaiters.splice(0)) waiter(this.latest);
       if (!this.stopping) this.onFailure(`its worker thread exited unexpectedly (exit code ${code})`, '');
       else this.readyWaiter?.reject(new Error(`subtask ${data.subtask}: stopped before it was ready`));
+      this.restoreWaiter?.reject(new Error(`subtask ${data.subtask}: its thread ended before it restored`));
     });
   }
 
@@ -97,6 +105,15 @@ export class SubtaskHost {
 
   send(message: ControlMessage): void {
     if (!this.exited) this.worker.postMessage(message);
+  }
+
+  /** Has the worker restore `checkpoint` (its key groups, its splits' sources); rejects if it fails. */
+  restore(checkpoint: CompletedCheckpoint): Promise<void> {
+    if (this.failed || this.exited) return Promise.reject(new Error(`subtask ${this.data.subtask} is gone`));
+    return new Promise<void>((resolve, reject) => {
+      this.restoreWaiter = { resolve, reject };
+      this.send({ type: 'restore', checkpoint });
+    });
   }
 
   /** Fresh metrics from the worker (the last known ones if it is gone). */
@@ -147,6 +164,16 @@ export class SubtaskHost {
       case 'failed':
         this.onFailure(message.message, message.stack);
         break;
+      case 'restored':
+        this.restoreWaiter?.resolve();
+        this.restoreWaiter = undefined;
+        break;
+      case 'checkpoint-ack':
+        this.listener.onCheckpointAck?.(message.ack);
+        break;
+      case 'checkpoint-decline':
+        this.listener.onCheckpointDecline?.({ id: message.id, task: message.task, reason: message.reason });
+        break;
     }
   }
 
@@ -155,6 +182,7 @@ export class SubtaskHost {
     this.failed = true;
     const error = new SubtaskFailure(this.data.subtask, this.data.parallelism, message, stack);
     this.readyWaiter?.reject(error);
+    this.restoreWaiter?.reject(error);
     this.listener.onFailure(error);
   }
 }

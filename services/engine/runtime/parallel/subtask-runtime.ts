@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { StreamEnvironment } from '../../api/stream-environment.ts';
 import { planFingerprint, planLayout } from '../../graph/placement.ts';
-import { systemClock } from '../../time/clock.ts';
+import { type Clock, systemClock } from '../../time/clock.ts';
 import type { DataPort } from '../channels/channel-messages.ts';
+import { operatorUid } from '../checkpointing/operator-uid.ts';
 import { SourceTask } from '../source-task.ts';
 import type { OperatorContext } from '../stream-operator.ts';
 import {
@@ -14,7 +15,11 @@ import {
   type WorkerMessage,
 } from './control-messages.ts';
 import { loadJobDefinition } from './job-module.ts';
+import { SubtaskCheckpoints } from './subtask-checkpoints.ts';
 import { ThreadPart } from './thread-part.ts';
+
+/** Monotonic time for alignment durations and snapshot pauses (only `now()` is read). */
+const monotonicClock: Clock = { now: () => performance.now(), setTimeout: systemClock.setTimeout };
 
 /**
  * A worker thread's side of a parallel job: rebuilds the job from its module, instantiates its
@@ -22,12 +27,14 @@ import { ThreadPart } from './thread-part.ts';
  * messages. Failures go to the main thread as messages; the main thread terminates the worker.
  *
  * Operators here get the system clock: processing time is per thread, event time comes in band.
+ * Checkpoints: see {@link SubtaskCheckpoints}; a restore happens while opening, before `ready`.
  */
 export class SubtaskRuntime {
   private sourceTasks: SourceTask<unknown>[] = [];
   private endedSent = false;
   private failed = false;
   private metricsTimer: NodeJS.Timeout | undefined;
+  private checkpoints: SubtaskCheckpoints | undefined;
 
   private constructor(
     private readonly data: SubtaskWorkerData,
@@ -65,7 +72,12 @@ export class SubtaskRuntime {
         codecs: env.recordCodecs,
         channel: data.channel,
         onFailure: (error) => runtime?.fail(error),
-        onGateEnded: () => runtime?.checkEnded(),
+        onGateEnded: () => {
+          runtime?.checkpoints?.onGateEnded();
+          runtime?.checkEnded();
+        },
+        clock: monotonicClock,
+        onAligned: (task, id) => runtime?.checkpoints?.onAligned(task, id),
       });
       runtime = new SubtaskRuntime(data, control, part);
       await runtime.open();
@@ -86,7 +98,7 @@ export class SubtaskRuntime {
       subtask: { index: data.subtask, parallelism: data.parallelism },
     };
     for (const planned of [...part.plan.operators].reverse())
-      await planned.operator.open(context, planned.output);
+      await planned.operator.open({ ...context, uid: operatorUid(planned.node) }, planned.output);
     for (const chain of part.sourceChains) {
       const split = { index: data.subtask, count: data.parallelism };
       const source = chain.node.createSplit!(split);
@@ -109,6 +121,19 @@ export class SubtaskRuntime {
       chain.availability.onChange((available) => (available ? task.resume() : task.pause()));
       this.sourceTasks.push(task);
     }
+    const sourceByNode = new Map(part.sourceChains.map((chain, i) => [chain.node.id, this.sourceTasks[i]!]));
+    this.checkpoints = new SubtaskCheckpoints(
+      {
+        subtask: data.subtask,
+        parallelism: data.parallelism,
+        maxParallelism: data.maxParallelism,
+        now: () => performance.now(),
+        post: (message) => this.control.postMessage(message),
+      },
+      part.tasks,
+      (task) => sourceByNode.get(task.head.id),
+    );
+    if (data.restore) await this.checkpoints.restore(data.restore);
     this.metricsTimer = setInterval(() => this.sendMetrics(), data.metricsIntervalMs);
     this.metricsTimer.unref();
   }
@@ -127,6 +152,21 @@ export class SubtaskRuntime {
         break;
       case 'close':
         void this.close();
+        break;
+      case 'checkpoint-trigger':
+        this.checkpoints?.trigger(message.id, message.dir);
+        break;
+      case 'restore':
+        this.checkpoints
+          ?.restore(message.checkpoint)
+          .then(() => this.control.postMessage({ type: 'restored' } satisfies WorkerMessage))
+          .catch((error) => this.fail(error));
+        break;
+      case 'checkpoint-complete':
+        this.checkpoints?.complete(message.id);
+        break;
+      case 'checkpoint-abort':
+        this.checkpoints?.abort(message.id, message.reason);
         break;
     }
   }
@@ -178,6 +218,7 @@ export class SubtaskRuntime {
       channels: this.part.channelMetrics(),
       queuedBatches: this.part.gates.reduce((sum, gate) => sum + gate.queuedBatches, 0),
       busy: performance.eventLoopUtilization().utilization,
+      ...(this.checkpoints ? { checkpoints: this.checkpoints.metrics() } : {}),
     };
     this.control.postMessage({ type: 'metrics', metrics } satisfies WorkerMessage);
   }

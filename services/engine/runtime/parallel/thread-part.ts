@@ -2,6 +2,7 @@ import type { Key, KeySelector } from '../../api/functions.ts';
 import { type PhysicalPlan, planChains } from '../../graph/chain-planner.ts';
 import type { Exchange, ParallelLayout } from '../../graph/placement.ts';
 import type { SourceTransformation, Transformation } from '../../graph/transformation.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { DataPort } from '../channels/channel-messages.ts';
 import type { ChannelOptions } from '../channels/channel-options.ts';
 import { ChannelWriter } from '../channels/channel-writer.ts';
@@ -14,6 +15,7 @@ import { type RecordCodec, structuredCloneCodec } from '../channels/record-codec
 import { TaskOutputs } from '../channels/task-outputs.ts';
 import type { Downstream } from '../output.ts';
 import { channelKey, type Instance, inputIndex, instancesOf } from './channel-endpoints.ts';
+import { chainOperators, gateTaskName, type PartTask, sourceTaskName } from './part-tasks.ts';
 
 export interface ThreadPartConfig {
   readonly transformations: readonly Transformation[];
@@ -29,6 +31,12 @@ export interface ThreadPartConfig {
   readonly onFailure: (error: unknown) => void;
   /** An input gate saw the end of all its inputs. */
   readonly onGateEnded: () => void;
+  /** Times barrier alignments (metrics). */
+  readonly clock?: Clock;
+  /** Task `task`'s gate aligned checkpoint barrier `checkpointId`: snapshot it, forward the barrier. */
+  readonly onAligned?: (task: PartTask, checkpointId: number) => void;
+  /** Task `task`'s gate abandoned aligning `checkpointId`. */
+  readonly onAlignmentAborted?: (task: PartTask, checkpointId: number, reason: string) => void;
 }
 
 /** A source of this thread with the chain it feeds. */
@@ -50,13 +58,19 @@ export interface SourceChain {
  *
  * A task (a chain with its input) is paused as a whole: its {@link OutputAvailability} turns false
  * when one of its outputs is full; a source task then pauses its source, a gate stops taking batches.
+ * Each task is listed in {@link tasks} for checkpoints: a gate aligns barriers over its inputs and
+ * calls `onAligned`; a source's chain is given its barrier by the runtime (`outputs.emitBarrier`).
  */
 export class ThreadPart {
   readonly plan: PhysicalPlan;
   readonly sourceChains: SourceChain[] = [];
   readonly gates: InputGate<unknown>[] = [];
   readonly writers: ChannelWriter<unknown>[] = [];
+  /** Every task of this thread (checkpoints): the sources' chains, then the gates' chains. */
+  readonly tasks: PartTask[] = [];
   private readonly gateByExchange = new Map<number, InputGate<unknown>>();
+  /** Per incoming exchange: blocked while its gate holds the local input for a barrier. */
+  private readonly alignmentOf = new Map<number, OutputAvailability>();
 
   constructor(private readonly config: ThreadPartConfig) {
     const { layout, instance, transformations } = config;
@@ -83,8 +97,10 @@ export class ThreadPart {
       (n): n is SourceTransformation => n.kind === 'source' && layout.placement(n) === here,
     );
     for (const source of localSources) addTask(`source:${source.id}`, source, true);
-    for (const exchange of incoming)
+    for (const exchange of incoming) {
       addTask(`exchange:${exchange.id}`, exchange.node, exchange.kind === 'hash');
+      this.alignmentOf.set(exchange.id, new OutputAvailability());
+    }
 
     // Outputs of this thread's tasks into exchanges, created before planning (the plan calls them).
     const outputs = new Map<number, ExchangeOutput<unknown>>();
@@ -108,12 +124,16 @@ export class ThreadPart {
       new TaskOutputs((ownedBy.get(availability) ?? []).map((e) => outputs.get(e.id)!));
     for (const { node, output } of this.plan.sources) {
       const availability = availabilityOf.get(`source:${node.id}`)!;
-      this.sourceChains.push({ node, output, outputs: taskOutputs(availability), availability });
+      const outputs = taskOutputs(availability);
+      this.sourceChains.push({ node, output, outputs, availability });
+      const operators = chainOperators(this.plan, layout, node, here);
+      this.tasks.push({ name: sourceTaskName(node), head: node, operators, outputs, keyed: false });
     }
     for (const exchange of incoming) {
       const availability = availabilityOf.get(`exchange:${exchange.id}`)!;
       const chainOutputs = taskOutputs(availability);
       const producers = instancesOf(exchange.from, layout.parallelism);
+      let task!: PartTask; // set once the gate exists; its listener refers to it
       const gate = new InputGate<unknown>(
         exchange.name,
         producers.length,
@@ -125,9 +145,24 @@ export class ThreadPart {
             config.onGateEnded();
           },
           onFailure: config.onFailure,
+          onBarrier: (id) => config.onAligned?.(task, id),
+          onAlignmentAborted: (id, reason) => config.onAlignmentAborted?.(task, id, reason),
         },
         availability,
+        {
+          ...(config.clock ? { clock: config.clock } : {}),
+          localAvailability: this.alignmentOf.get(exchange.id)!,
+        },
       );
+      task = {
+        name: gateTaskName(exchange),
+        head: exchange.node,
+        operators: chainOperators(this.plan, layout, exchange.node, here),
+        outputs: chainOutputs,
+        gate,
+        keyed: exchange.kind === 'hash',
+      };
+      this.tasks.push(task);
       for (const from of producers) {
         if (from === instance) continue; // a local channel feeds it directly
         gate.attach(
@@ -181,6 +216,7 @@ export class ThreadPart {
       if (to === instance) {
         // Same thread: straight into the local gate; this task waits when that task's outputs are full.
         owner.follow(availabilityOf.get(`exchange:${exchange.id}`)!);
+        owner.follow(this.alignmentOf.get(exchange.id)!); // and while that task aligns a barrier on it
         return new LocalChannel(() => this.gateByExchange.get(exchange.id)!, inputIndex(exchange, instance));
       }
       const port = this.port(channelKey(exchange.id, instance, to));

@@ -10,6 +10,7 @@ function recorder(log: string[], subtask: number): ExchangeOutput<string> {
     markIdle: () => log.push(`${subtask}:idle`),
     markActive: () => log.push(`${subtask}:active`),
     end: () => log.push(`${subtask}:end`),
+    emitBarrier: (id) => log.push(`${subtask}:barrier${id}`),
   };
 }
 
@@ -29,6 +30,7 @@ describe('KeyGroupPartitioner', () => {
     log.length = 0;
     partitioner.emitWatermark(9);
     partitioner.markIdle();
+    partitioner.emitBarrier(7);
     partitioner.end();
     expect(log).toEqual([
       '0:wm9',
@@ -39,6 +41,10 @@ describe('KeyGroupPartitioner', () => {
       '1:idle',
       '2:idle',
       '3:idle',
+      '0:barrier7',
+      '1:barrier7',
+      '2:barrier7',
+      '3:barrier7',
       '0:end',
       '1:end',
       '2:end',

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../../../services/engine/checkpoint/durable-files.ts';
+import {
+  decodeTaskSnapshot,
+  encodeTaskSnapshot,
+  encodeTaskSnapshotSliced,
+} from '../../../../services/engine/checkpoint/snapshot-codec.ts';
+import { sha256Sliced } from '../../../../services/engine/checkpoint/task-snapshot-file.ts';
+import { taskSnapshot } from './fixtures.ts';
+
+describe('encodeTaskSnapshotSliced', () => {
+  it('encodes byte for byte like encodeTaskSnapshot, yielding to the event loop between slices', async () => {
+    const snapshot = taskSnapshot(Array.from({ length: 40 }, (_, g) => g));
+    let turns = 0;
+    let clock = 0;
+    const encoded = await encodeTaskSnapshotSliced(snapshot, {
+      sliceBytes: 500,
+      yieldToLoop: async () => {
+        turns++;
+      },
+      now: () => (clock += 1),
+    });
+    expect(Buffer.compare(encoded.bytes, encodeTaskSnapshot(snapshot))).toBe(0);
+    expect(decodeTaskSnapshot(encoded.bytes).toSnapshot()).toEqual(snapshot);
+    expect(turns).toBeGreaterThan(5);
+    expect(encoded.slices).toBe(turns + 1);
+    expect(encoded.longestSliceMs).toBeGreaterThan(0);
+  });
+
+  it('refuses a key group outside the task range, as the synchronous encoder does', async () => {
+    const snapshot = taskSnapshot([1, 2], { keyGroupRange: { start: 0, end: 1 } });
+    await expect(encodeTaskSnapshotSliced(snapshot)).rejects.toThrow(
+      /key group 2 is outside the task's range \[0, 1\]/,
+    );
+  });
+});
+
+describe('sha256Sliced', () => {
+  it('hashes in 1 MiB slices to the same digest', async () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => i % 251);
+    expect(await sha256Sliced(bytes)).toBe(sha256Hex(bytes));
+    expect(await sha256Sliced(new Uint8Array(0))).toBe(sha256Hex(new Uint8Array(0)));
+  });
+});
