@@ -55,3 +55,13 @@ export function parseUrl(protocols: readonly string[]) {
     return value;
   };
 }
+
+/** A period that may be switched off: `0` or `off` is 0, else a positive duration. */
+export function parseIntervalOption(value: string): number {
+  if (value === '0' || value === 'off') return 0;
+  try {
+    return parseDurationOption(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration such as 500ms, 5s or 1m, or 0 / off.');
+  }
+}

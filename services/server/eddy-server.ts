@@ -27,6 +27,7 @@ import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
+import { openJobCheckpoints, savepointTaker } from './job-checkpoints.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -66,8 +67,16 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     else
       logger.info({ mode: influx.mode, url: formatInfluxUrl(influx.url) }, 'writing aggregates to InfluxDB');
 
+    const checkpoints = await openJobCheckpoints(options, logger, clock);
     const ingest = await openMqttIngest(
-      { ...options, topics: spec.source.topics, payload: payloadMappingOf(spec.source) },
+      {
+        ...options,
+        topics: spec.source.topics,
+        payload: payloadMappingOf(spec.source),
+        ...(checkpoints.intervalMs > 0
+          ? { ackOnCheckpoint: { clientId: options.mqttClientId ?? `eddy-${spec.name}` } }
+          : {}),
+      },
       logger,
     );
     cleanup.push(() => ingest.close());
@@ -102,6 +111,12 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       clock,
       sources: { [JOB_FILE_BINDINGS.readings]: ingest.source as Source<unknown> },
       sinks,
+      checkpointing: {
+        store: checkpoints.store,
+        intervalMs: checkpoints.intervalMs,
+        logger,
+        ...(checkpoints.restore ? { restore: checkpoints.restore } : {}),
+      },
     });
     logger.info({ job: spec.name, windows: spec.windows.length, parallelism }, 'job started');
     cleanup.push(() => job.stop());
@@ -128,6 +143,8 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       metrics,
       logger,
       dashboardsDir: await dashboardsDir(logger),
+      checkpoints: checkpoints.store,
+      savepoints: savepointTaker(job, checkpoints.savepointDir, clock),
     });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => app.close());

@@ -35,6 +35,12 @@ export async function openMqttIngest(
     mqttHost: string;
     topics?: readonly string[];
     payload?: PayloadMapping;
+    /**
+     * With an external broker: hold each PUBACK until the checkpoint covering the message completes,
+     * on a persistent session under this client id (exactly-once with checkpoints). Unset: acknowledge
+     * on receipt.
+     */
+    ackOnCheckpoint?: { clientId: string };
   },
   logger: Logger,
 ): Promise<MqttIngest> {
@@ -44,7 +50,13 @@ export async function openMqttIngest(
   };
   if (options.mqttUrl !== undefined) {
     const url = options.mqttUrl;
-    const source = new MqttSource({ url, clientId: 'eddy-ingest', logger, ...mapping });
+    const ack = options.ackOnCheckpoint;
+    const source = new MqttSource({
+      url,
+      logger,
+      ...mapping,
+      ...(ack ? { clientId: ack.clientId, ackOn: 'checkpoint' as const } : { clientId: 'eddy-ingest' }),
+    });
     return {
       mode: 'external',
       url: stripCredentials(url),

@@ -37,6 +37,20 @@ export interface StartOptions {
    * threads, while the MQTT source, InfluxDB and the live feed stay in the main thread. Default 1.
    */
   readonly parallelism?: number;
+  /** Where checkpoints are kept (`--checkpoint-dir`). Default `<dataDir>/checkpoints`. */
+  readonly checkpointDir?: string;
+  /** Time between checkpoints (`--checkpoint-interval`); 0 takes none (savepoints only). Default 5 s. */
+  readonly checkpointIntervalMs?: number;
+  /** Where `POST /api/savepoints` / `eddy savepoint` write (`--savepoint-dir`). Default `<dataDir>/savepoints`. */
+  readonly savepointDir?: string;
+  /** Start from this savepoint (its directory or `_manifest.json`) instead of the latest checkpoint. */
+  readonly fromSavepoint?: string;
+  /**
+   * Client id of Eddy's persistent MQTT session with an external broker (`--mqtt-client-id`). It
+   * must stay the same across restarts, so the broker redelivers what Eddy had not acknowledged.
+   * Default `eddy-<job name>`.
+   */
+  readonly mqttClientId?: string;
   readonly clock?: Clock;
 }
 
@@ -49,6 +63,7 @@ export const START_DEFAULTS = {
   host: '127.0.0.1',
   dataDir: '.eddy',
   parallelism: 1,
+  checkpointIntervalMs: 5_000,
   ...DEFAULT_JOB,
 } as const;
 

@@ -9,6 +9,7 @@ import {
   parseCount,
   parseDurationOption,
   parseInteger,
+  parseIntervalOption,
   parseParallelism,
   parsePort,
   parseUrl,
@@ -29,6 +30,11 @@ interface StartFlags {
   outOfOrderness: number;
   quietPeriod: number;
   parallelism: number;
+  checkpointDir?: string;
+  checkpointInterval: number;
+  fromSavepoint?: string;
+  savepointDir?: string;
+  mqttClientId?: string;
   logLevel: string;
 }
 
@@ -132,6 +138,35 @@ export function startCommand(): Command {
         .default(START_DEFAULTS.parallelism),
     )
     .addOption(
+      new Option(
+        '--checkpoint-dir <dir>',
+        'where checkpoints are kept (default: <data-dir>/checkpoints)',
+      ).env('EDDY_CHECKPOINT_DIR'),
+    )
+    .addOption(
+      new Option('--checkpoint-interval <duration>', 'time between checkpoints; 0 or off takes none')
+        .env('EDDY_CHECKPOINT_INTERVAL')
+        .argParser(parseIntervalOption)
+        .default(START_DEFAULTS.checkpointIntervalMs, '5s'),
+    )
+    .addOption(
+      new Option('--from-savepoint <path>', 'start from this savepoint instead of the latest checkpoint').env(
+        'EDDY_FROM_SAVEPOINT',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--savepoint-dir <dir>',
+        'where savepoints are written (default: <data-dir>/savepoints)',
+      ).env('EDDY_SAVEPOINT_DIR'),
+    )
+    .addOption(
+      new Option(
+        '--mqtt-client-id <id>',
+        "client id of Eddy's persistent session with an external broker (default: eddy-<job name>)",
+      ).env('EDDY_MQTT_CLIENT_ID'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('EDDY_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -174,6 +209,11 @@ export function startCommand(): Command {
         outOfOrdernessMs: flags.outOfOrderness,
         quietPeriodMs: flags.quietPeriod,
         parallelism: flags.parallelism,
+        checkpointIntervalMs: flags.checkpointInterval,
+        ...(flags.checkpointDir === undefined ? {} : { checkpointDir: flags.checkpointDir }),
+        ...(flags.savepointDir === undefined ? {} : { savepointDir: flags.savepointDir }),
+        ...(flags.fromSavepoint === undefined ? {} : { fromSavepoint: flags.fromSavepoint }),
+        ...(flags.mqttClientId === undefined ? {} : { mqttClientId: flags.mqttClientId }),
       };
       let eddy: RunningEddy;
       try {

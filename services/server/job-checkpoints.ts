@@ -1,0 +1,71 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SavepointExistsError, type SavepointTaken, type SavepointTaker } from '../api/routes/savepoints.ts';
+import type { Logger } from '../common/logger.ts';
+import { CheckpointStore } from '../engine/checkpoint/checkpoint-store.ts';
+import type { CompletedCheckpoint } from '../engine/checkpoint/checkpoint-types.ts';
+import { openSavepoint } from '../engine/checkpoint/savepoints.ts';
+import type { Clock } from '../engine/time/clock.ts';
+import type { StartOptions } from './start-options.ts';
+
+/** Where a job's checkpoints and savepoints go, and what it restores from. */
+export interface JobCheckpoints {
+  readonly store: CheckpointStore;
+  readonly intervalMs: number;
+  readonly savepointDir: string;
+  /** The savepoint asked for, else the latest complete checkpoint, else nothing (a fresh start). */
+  readonly restore: CompletedCheckpoint | undefined;
+}
+
+/**
+ * Opens the checkpoint store under `--checkpoint-dir` and picks what the job starts from:
+ * `--from-savepoint` when given (an unusable savepoint is an error: the user asked for it), else
+ * the newest checkpoint that verifies (corrupt or partial ones are skipped with a warning by the
+ * store), else nothing.
+ */
+export async function openJobCheckpoints(
+  options: Pick<
+    StartOptions,
+    'dataDir' | 'checkpointDir' | 'checkpointIntervalMs' | 'savepointDir' | 'fromSavepoint'
+  >,
+  logger: Logger,
+  clock: Clock,
+): Promise<JobCheckpoints> {
+  const dir = resolve(options.checkpointDir ?? join(options.dataDir, 'checkpoints'));
+  const store = new CheckpointStore({ dir, logger, clock });
+  const restore =
+    options.fromSavepoint === undefined ? await store.latest() : await openSavepoint(options.fromSavepoint);
+  return {
+    store,
+    intervalMs: options.checkpointIntervalMs ?? 5_000,
+    savepointDir: resolve(options.savepointDir ?? join(options.dataDir, 'savepoints')),
+    restore,
+  };
+}
+
+/** What takes a savepoint into a directory: the running job. */
+export interface SavepointTarget {
+  triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint>;
+}
+
+/**
+ * Savepoints of the running job under `savepointDir`, for `POST /api/savepoints`: a name is one path
+ * segment (the route checks it), a taken name is refused, no name gets `savepoint-<time>`.
+ */
+export function savepointTaker(job: SavepointTarget, savepointDir: string, clock: Clock): SavepointTaker {
+  return {
+    async savepoint(name?: string): Promise<SavepointTaken> {
+      const chosen = name ?? `savepoint-${new Date(clock.now()).toISOString().replaceAll(':', '-')}`;
+      const dir = join(savepointDir, chosen);
+      if ((await stat(dir).catch(() => undefined)) !== undefined) throw new SavepointExistsError(chosen);
+      const { manifest } = await job.triggerSavepoint(dir);
+      return {
+        id: manifest.id,
+        path: dir,
+        bytes: manifest.totalBytes,
+        keys: manifest.keys,
+        durationMs: manifest.durationMs,
+      };
+    },
+  };
+}
