@@ -20,6 +20,7 @@ import type { LateReading } from '../domain/late-reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { Source } from '../engine/api/source.ts';
+import { CheckpointError } from '../engine/checkpoint/checkpoint-errors.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
 import { runJob } from '../engine/runtime/parallel/run-job.ts';
 import { systemClock } from '../engine/time/clock.ts';
@@ -27,7 +28,12 @@ import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
-import { openJobCheckpoints, savepointTaker } from './job-checkpoints.ts';
+import {
+  type JobCheckpoints,
+  openJobCheckpoints,
+  savepointTaker,
+  sessionClientId,
+} from './job-checkpoints.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -74,7 +80,7 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
         topics: spec.source.topics,
         payload: payloadMappingOf(spec.source),
         ...(checkpoints.intervalMs > 0
-          ? { ackOnCheckpoint: { clientId: options.mqttClientId ?? `eddy-${spec.name}` } }
+          ? { ackOnCheckpoint: { clientId: options.mqttClientId ?? sessionClientId(spec.name, checkpoints) } }
           : {}),
       },
       logger,
@@ -116,7 +122,10 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
         intervalMs: checkpoints.intervalMs,
         logger,
         ...(checkpoints.restore ? { restore: checkpoints.restore } : {}),
+        ...(options.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
       },
+    }).catch((error: unknown) => {
+      throw withRestoreRemedy(error, checkpoints);
     });
     logger.info({ job: spec.name, windows: spec.windows.length, parallelism }, 'job started');
     cleanup.push(() => job.stop());
@@ -154,6 +163,26 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     await undo();
     throw error;
   }
+}
+
+/**
+ * A restore that cannot match the job (its state changed shape, operators are gone, another
+ * maxParallelism) stops the start; the message then also says how to start anyway.
+ */
+function withRestoreRemedy(error: unknown, checkpoints: JobCheckpoints): unknown {
+  const codes = ['EDDY_INCOMPATIBLE_STATE', 'EDDY_UNKNOWN_OPERATOR_STATE', 'EDDY_MAX_PARALLELISM_CHANGED'];
+  if (!checkpoints.restore || !(error instanceof CheckpointError) || !codes.includes(error.code))
+    return error;
+  const remedy =
+    error.code === 'EDDY_UNKNOWN_OPERATOR_STATE'
+      ? ' (--allow-non-restored-state drops that state), or start this job from scratch with another --checkpoint-dir'
+      : ', or start this job from scratch with another --checkpoint-dir';
+  return new CheckpointError(
+    error.code,
+    `${error.message}. Eddy restores ${checkpoints.restore.dir} on start: run the job it was taken with${remedy} ` +
+      `(or move ${checkpoints.store.dir} away)`,
+    { cause: error },
+  );
 }
 
 /** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SavepointExistsError, type SavepointTaken, type SavepointTaker } from '../api/routes/savepoints.ts';
@@ -68,4 +69,16 @@ export function savepointTaker(job: SavepointTarget, savepointDir: string, clock
       };
     },
   };
+}
+
+/**
+ * The client id of Eddy's persistent MQTT session: the same on every restart of one installation
+ * (so the broker redelivers what it had not acknowledged), different between installations (two
+ * Eddys on one broker must not take each other's session over): `eddy-<job>-<hash of the
+ * checkpoint directory>`.
+ */
+export function sessionClientId(jobName: string, checkpoints: Pick<JobCheckpoints, 'store'>): string {
+  const job = jobName.replaceAll(/[^A-Za-z0-9_-]/g, '_').slice(0, 32);
+  const installation = createHash('sha256').update(checkpoints.store.dir).digest('hex').slice(0, 8);
+  return `eddy-${job}-${installation}`;
 }

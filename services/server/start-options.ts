@@ -45,10 +45,13 @@ export interface StartOptions {
   readonly savepointDir?: string;
   /** Start from this savepoint (its directory or `_manifest.json`) instead of the latest checkpoint. */
   readonly fromSavepoint?: string;
+  /** Drop saved state of operators the job no longer has instead of refusing to start (Flink's flag of that name). */
+  readonly allowNonRestoredState?: boolean;
   /**
    * Client id of Eddy's persistent MQTT session with an external broker (`--mqtt-client-id`). It
    * must stay the same across restarts, so the broker redelivers what Eddy had not acknowledged.
-   * Default `eddy-<job name>`.
+   * Default `eddy-<job name>-<hash of the checkpoint directory>`: stable for one installation,
+   * distinct between two Eddys on one broker.
    */
   readonly mqttClientId?: string;
   readonly clock?: Clock;

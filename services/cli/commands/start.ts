@@ -33,6 +33,7 @@ interface StartFlags {
   checkpointDir?: string;
   checkpointInterval: number;
   fromSavepoint?: string;
+  allowNonRestoredState?: boolean;
   savepointDir?: string;
   mqttClientId?: string;
   logLevel: string;
@@ -156,6 +157,12 @@ export function startCommand(): Command {
     )
     .addOption(
       new Option(
+        '--allow-non-restored-state',
+        'restore even if the checkpoint holds state of operators the job no longer has (that state is dropped)',
+      ).env('EDDY_ALLOW_NON_RESTORED_STATE'),
+    )
+    .addOption(
+      new Option(
         '--savepoint-dir <dir>',
         'where savepoints are written (default: <data-dir>/savepoints)',
       ).env('EDDY_SAVEPOINT_DIR'),
@@ -163,7 +170,7 @@ export function startCommand(): Command {
     .addOption(
       new Option(
         '--mqtt-client-id <id>',
-        "client id of Eddy's persistent session with an external broker (default: eddy-<job name>)",
+        "client id of Eddy's persistent session with an external broker (default: eddy-<job name>-<hash of the checkpoint dir>)",
       ).env('EDDY_MQTT_CLIENT_ID'),
     )
     .addOption(
@@ -213,6 +220,7 @@ export function startCommand(): Command {
         ...(flags.checkpointDir === undefined ? {} : { checkpointDir: flags.checkpointDir }),
         ...(flags.savepointDir === undefined ? {} : { savepointDir: flags.savepointDir }),
         ...(flags.fromSavepoint === undefined ? {} : { fromSavepoint: flags.fromSavepoint }),
+        ...(flags.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
         ...(flags.mqttClientId === undefined ? {} : { mqttClientId: flags.mqttClientId }),
       };
       let eddy: RunningEddy;
