@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.ts';
+import { checkpoint100kKeys } from './checkpoint-100k-keys.ts';
 import { engineKeyedSessions, engineKeyedSliding } from './engine-keyed-sliding-and-sessions.ts';
 import { engineKeyedTumbling } from './engine-keyed-tumbling.ts';
 import { engineParallelism } from './engine-parallelism.ts';
@@ -13,6 +14,8 @@ export const scenarios: readonly Scenario[] = [
   engineKeyedSessions(1_000, 3_000_000),
   engineParallelism(2_000_000, 5_000_000),
   stateBytesPerKeyWindow(200_000),
+  checkpoint100kKeys(100_000, 1),
+  checkpoint100kKeys(100_000, 2),
   mqttEndToEnd(0, 1, 200_000),
   mqttEndToEnd(1, 1, 200_000),
   mqttEndToEnd(0, 100, 20_000),
