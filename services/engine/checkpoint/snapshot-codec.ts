@@ -98,6 +98,9 @@ export async function encodeTaskSnapshotSliced(
   const sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
   const yieldToLoop = options.yieldToLoop ?? nextTurn;
   const now = options.now ?? (() => performance.now());
+  // The capture that produced `snapshot` ran in this turn: encode from the next one, so no slice
+  // lengthens the processing pause.
+  await yieldToLoop();
   let slices = 1;
   let longestSliceMs = 0;
   let busyMs = 0;
