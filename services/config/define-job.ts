@@ -12,7 +12,8 @@ import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
 import { windowAggregateCodec } from '../engine/runtime/channels/window-aggregate-codec.ts';
 import type { JobMetrics } from '../engine/runtime/job-execution.ts';
 import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
-import type { JobSpec, KeyPart } from './job-spec.ts';
+import { durationLabel } from '../engine/windows/duration-label.ts';
+import type { JobSpec, KeyPart, WindowSpec } from './job-spec.ts';
 import { shareSink } from './shared-sink.ts';
 import { windowAssigner } from './window-assigner-of.ts';
 
@@ -41,7 +42,8 @@ export interface JobConnections {
  *   source ─ timestamps & watermarks ─ keyBy(device/metric) ─┬─ window 1 ─ aggregates ─ results
  *                                                             └─ window 2 ─ …          └─ late ─ lateReadings
  *
- * Every window is a branch of its own over the same keyed stream; its results are window
+ * Every window is a branch of its own over the same keyed stream, its state kept in checkpoints
+ * under a uid from its place and kind in the file ({@link windowUid}); its results are window
  * aggregates (`count` always, the summary statistics asked for, others in `extra`). At parallelism
  * > 1 readings and aggregates cross threads with the typed-array codecs (`readingCodec`,
  * `windowAggregateCodec`); see `services/jobs/job-file-module.ts` to run it so.
@@ -93,6 +95,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
       },
       `window(${label})`,
     );
+    aggregates.uid(windowUid(windowSpec, i));
     env.setRecordCodec(aggregates, windowAggregateCodec);
     for (const sink of results) aggregates.sinkTo(sink.branch());
     if (windowSpec.late === 'influx' && lateSink !== undefined) {
@@ -102,6 +105,26 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
         .sinkTo(lateSink.branch());
     }
   });
+}
+
+/**
+ * The uid of a job file's window `index` (0-based, in file order): its place and kind, so that a
+ * restore still finds its state after other parts of the file changed (another window's
+ * aggregates, the source, a window added after it).
+ *
+ * @example
+ * windowUid({ type: 'tumbling', sizeMs: 10_000, ... }, 0); // 'window-0-tumbling-10s'
+ * windowUid({ type: 'sliding', sizeMs: 60_000, slideMs: 10_000, ... }, 1); // 'window-1-sliding-1m-10s'
+ * windowUid({ type: 'session', gapMs: 30_000, ... }, 2); // 'window-2-session-30s'
+ */
+export function windowUid(spec: WindowSpec, index: number): string {
+  const shape =
+    spec.type === 'tumbling'
+      ? durationLabel(spec.sizeMs)
+      : spec.type === 'sliding'
+        ? `${durationLabel(spec.sizeMs)}-${durationLabel(spec.slideMs)}`
+        : durationLabel(spec.gapMs);
+  return `window-${index}-${spec.type}-${shape}`;
 }
 
 function pickExtras(fields: AggregateFields, names: readonly string[]): Record<string, number> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningEddy } from '../../services/server/eddy-server.ts';
 import { parsePrometheusText, sampleValue } from '../services/api/metrics/prometheus-text.ts';
 import { uniqueDatabase } from '../support/influx-query.ts';
@@ -45,5 +45,54 @@ describe('GET /metrics of a running Eddy', () => {
     expect(sampleValue(families, 'eddy_operator_state_keys', { job, operator: window })).toBeGreaterThan(0);
     expect(sampleValue(families, 'eddy_influx_reachable', { job })).toBe(1);
     expect(sampleValue(families, 'eddy_process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * `GET /metrics` of an Eddy on the test Mosquitto (an `MqttSource` with PUBACKs held until the
+ * checkpoint covering them completes) after one checkpoint: the coordinator's and the source's
+ * checkpoint metrics.
+ */
+describe('GET /metrics of a checkpointing Eddy on a real broker', () => {
+  const database = uniqueDatabase('metrics_checkpoints');
+  let test: TestEddy;
+  let eddy: RunningEddy;
+
+  beforeAll(async () => {
+    test = await startTestEddy(database, {
+      simulate: 3,
+      mqttUrl: inject('mqttUrl'),
+      mqttClientId: `eddy-metrics-${database}`,
+    });
+    eddy = test.eddy;
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+  });
+
+  it('reports checkpoints completed, the last one, and the MQTT acks held for checkpoints', async () => {
+    await waitFor(() => (eddy.job.metrics().sources[0]?.recordsOut ?? 0) > 0, {
+      timeoutMs: 10_000,
+      message: 'the first simulated readings',
+    });
+    const completed = await eddy.job.triggerCheckpoint();
+    const families = parsePrometheusText(await (await fetch(`${eddy.apiUrl}/metrics`)).text());
+    const job = eddy.job.metrics().name;
+    const source = eddy.job.metrics().sources[0]!.name;
+
+    expect(sampleValue(families, 'eddy_checkpoints_completed_total', { job })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(families, 'eddy_checkpoint_last_id', { job })).toBeGreaterThanOrEqual(completed.id);
+    expect(sampleValue(families, 'eddy_checkpoint_last_size_bytes', { job })).toBeGreaterThan(0);
+    expect(sampleValue(families, 'eddy_checkpoint_last_keys', { job })).toBeGreaterThan(0);
+    expect(sampleValue(families, 'eddy_checkpoint_last_duration_seconds', { job })).toBeGreaterThanOrEqual(0);
+    expect(
+      sampleValue(families, 'eddy_source_acks_awaiting_checkpoint', { job, source }),
+    ).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(families, 'eddy_source_acks_awaiting_redelivery', { job, source })).toBe(0);
+    expect(sampleValue(families, 'eddy_source_redeliveries_dropped_total', { job, source })).toBe(0);
+    expect(
+      sampleValue(families, 'eddy_source_checkpoint_requests_total', { job, source }),
+    ).toBeGreaterThanOrEqual(0);
   });
 });

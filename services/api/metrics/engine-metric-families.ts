@@ -1,11 +1,7 @@
-/** A Prometheus metric family: every sample of it shares the name, help, type and label names. */
-export interface MetricFamily {
-  readonly name: string;
-  readonly help: string;
-  /** `counter` only goes up (until the process restarts); `gauge` goes up and down. */
-  readonly type: 'counter' | 'gauge';
-  readonly labelNames: readonly string[];
-}
+import { CHECKPOINT_METRIC_FAMILIES } from './checkpoint-metric-families.ts';
+import { counter, gauge, type MetricFamily } from './metric-family.ts';
+
+export type { MetricFamily } from './metric-family.ts';
 
 const JOB = ['job'];
 const OPERATOR = ['job', 'operator'];
@@ -14,14 +10,6 @@ const SOURCE = ['job', 'source', 'subtask'];
 const TELEMETRY = ['job', 'source'];
 const CHANNEL = ['job', 'exchange', 'from', 'to'];
 const SINK = ['job', 'sink'];
-
-function counter(name: string, labelNames: readonly string[], help: string): MetricFamily {
-  return { name: `eddy_${name}`, type: 'counter', labelNames, help };
-}
-
-function gauge(name: string, labelNames: readonly string[], help: string): MetricFamily {
-  return { name: `eddy_${name}`, type: 'gauge', labelNames, help };
-}
 
 /**
  * Every engine metric `GET /metrics` exposes (process metrics come on top: `eddy_process_*`,
@@ -149,6 +137,8 @@ export const ENGINE_METRIC_FAMILIES = {
     SINK,
     '1 when the last contact with InfluxDB (open, or a batch) succeeded.',
   ),
+
+  ...CHECKPOINT_METRIC_FAMILIES,
 } as const satisfies Record<string, MetricFamily>;
 
 export type EngineMetricFamilyId = keyof typeof ENGINE_METRIC_FAMILIES;

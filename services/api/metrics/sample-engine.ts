@@ -1,11 +1,14 @@
 import type { InfluxSinkStats } from '../../connectors/influx/influx-sink-options.ts';
+import type { CheckpointAckStats } from '../../connectors/mqtt/checkpoint-acks.ts';
 import type { DeadLetterCode } from '../../connectors/mqtt/dead-letters.ts';
 import { DECODE_ERROR_CODES } from '../../connectors/mqtt/decode-telemetry.ts';
 import type { TelemetryIngestStats } from '../../connectors/mqtt/telemetry-ingest.ts';
+import type { JobCheckpointStats } from '../../engine/runtime/checkpointing/checkpointing-options.ts';
 import type { JobMetrics, JobState } from '../../engine/runtime/job-execution.ts';
 import type { OperatorMetrics } from '../../engine/runtime/stream-operator.ts';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../../engine/time/watermark.ts';
 import type { EngineMetricFamilyId } from './engine-metric-families.ts';
+import { sampleCheckpointAcks, sampleCoordinator, sampleSubtaskCheckpoints } from './sample-checkpoints.ts';
 
 /**
  * Counters of an MQTT telemetry source (`MqttSource`, `BrokerSource`: all of them). Each is
@@ -14,12 +17,14 @@ import type { EngineMetricFamilyId } from './engine-metric-families.ts';
 export type TelemetrySourceStats = Partial<TelemetryIngestStats> & {
   readonly connected?: boolean;
   readonly subscribed?: boolean;
+  /** With `ackOn: 'checkpoint'` (`MqttSource`). */
+  readonly checkpointAcks?: Partial<CheckpointAckStats>;
 };
 
 /** A running job and the connectors whose own counters the engine does not see. */
 export interface MonitoredJob {
-  /** The job (a `JobExecution`). */
-  readonly job: { metrics(): JobMetrics };
+  /** The job (a `JobExecution`); `checkpointStats` when it may take checkpoints. */
+  readonly job: { metrics(): JobMetrics; checkpointStats?(): JobCheckpointStats | undefined };
   /** MQTT sources of the job, matched to its source tasks by `name`. */
   readonly telemetrySources?: readonly { readonly name: string; stats(): TelemetrySourceStats }[];
   /** InfluxDB sinks of the job (labelled `sink` by their `name`). */
@@ -88,6 +93,8 @@ export function sampleEngine(jobs: readonly MonitoredJob[], nowMs: number): Engi
     const job = metrics.name;
     for (const state of JOB_STATES) add('jobState', { job, state }, state === metrics.state ? 1 : 0);
     add('jobParallelism', { job }, metrics.parallelism);
+    sampleCoordinator(add, job, monitored.job.checkpointStats?.());
+    sampleSubtaskCheckpoints(add, job, metrics.subtasks ?? []);
 
     for (const [operator, m] of uniqueNames(metrics.operators)) {
       const labels = { job, operator };
@@ -120,6 +127,7 @@ export function sampleEngine(jobs: readonly MonitoredJob[], nowMs: number): Engi
       }
       add('sourceDeadLetterPublishFailures', labels, stats.deadLetterPublishFailures);
       add('sourceConnected', labels, flag(stats.connected ?? stats.subscribed));
+      sampleCheckpointAcks(add, labels, stats.checkpointAcks);
     }
 
     for (const channel of metrics.channels ?? []) {

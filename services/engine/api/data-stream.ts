@@ -1,4 +1,5 @@
-import type { OperatorTransformation, Transformation } from '../graph/transformation.ts';
+import type { OperatorTransformation, SinkTransformation, Transformation } from '../graph/transformation.ts';
+import { describeNode, operatorUid } from '../runtime/checkpointing/operator-uid.ts';
 import { FilterOperator } from '../runtime/operators/filter-operator.ts';
 import { FlatMapOperator } from '../runtime/operators/flat-map-operator.ts';
 import { MapOperator } from '../runtime/operators/map-operator.ts';
@@ -82,8 +83,66 @@ export class DataStream<T> {
     return new DataStream<X>(this.env, node);
   }
 
-  /** Ends the stream in a sink. A stream may feed several sinks and operators. */
-  sinkTo(sink: Sink<T>): void {
-    this.env.addTransformation({ kind: 'sink', name: sink.name, input: this.transformation, sink });
+  /**
+   * The id this stream's operator (or source) keeps its state under in checkpoints, as Flink's
+   * `uid()`: with one, a restore still finds the state after steps were added or removed elsewhere
+   * in the job. Without one it is derived from the step's name and position. It must be non-empty
+   * and unique in the job.
+   *
+   * @example
+   * readings.keyBy((r) => r.device).window(TumblingEventTimeWindows.of(10_000))
+   *   .aggregate(summaryStats((r: Reading) => r.value)).uid('device-stats-10s');
+   */
+  uid(uid: string): this {
+    const node = this.transformation;
+    if (node.kind === 'partition' || node.kind === 'side-output') {
+      throw new Error(
+        `uid("${uid}"): ${describeNode(node)} holds no state of its own; set the uid on the operator it comes from`,
+      );
+    }
+    setUid(this.env, node, uid);
+    return this;
   }
+
+  /** Ends the stream in a sink. A stream may feed several sinks and operators. */
+  sinkTo(sink: Sink<T>): DataStreamSink {
+    const node = this.env.addTransformation<SinkTransformation>({
+      kind: 'sink',
+      name: sink.name,
+      input: this.transformation,
+      sink,
+    });
+    return new DataStreamSink(this.env, node);
+  }
+}
+
+/** A stream's end in a sink (what `sinkTo` returns): gives the sink's state a uid of its own. */
+export class DataStreamSink {
+  constructor(
+    readonly env: StreamEnvironment,
+    readonly transformation: SinkTransformation,
+  ) {}
+
+  /** The id the sink keeps its state under in checkpoints (see {@link DataStream.uid}). */
+  uid(uid: string): this {
+    setUid(this.env, this.transformation, uid);
+    return this;
+  }
+}
+
+/** Sets a user uid on `node`: non-empty, set once, and not the uid of another node of the job. */
+function setUid(env: StreamEnvironment, node: Transformation, uid: string): void {
+  if (typeof uid !== 'string' || uid.trim() === '')
+    throw new Error(`uid of ${describeNode(node)}: give a non-empty string, got ${JSON.stringify(uid)}`);
+  if (node.uid !== undefined && node.uid !== uid)
+    throw new Error(`${describeNode(node)} already has uid "${node.uid}"; it cannot also be "${uid}"`);
+  const other = env.plan.find(
+    (n) => n !== node && n.kind !== 'partition' && n.kind !== 'side-output' && operatorUid(n) === uid,
+  );
+  if (other) {
+    throw new Error(
+      `uid "${uid}" of ${describeNode(node)} is already the uid of ${describeNode(other)}: uids must be unique in a job`,
+    );
+  }
+  node.uid = uid;
 }

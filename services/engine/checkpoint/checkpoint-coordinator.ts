@@ -1,7 +1,7 @@
 import { type Cancel, every } from '../time/clock.ts';
 import { CheckpointError } from './checkpoint-errors.ts';
 import type { CheckpointKind, CompletedCheckpoint, TaskStateHandle } from './checkpoint-types.ts';
-import { type CheckpointRequest, PendingCheckpoint } from './coordinator-pending.ts';
+import { type CheckpointRequest, deferredRequest, PendingCheckpoint } from './coordinator-pending.ts';
 import type {
   AckOptions,
   CheckpointCoordinatorOptions,
@@ -20,14 +20,16 @@ const quietLogger: CoordinatorLogger = { debug() {}, info() {}, warn() {}, error
 /**
  * Triggers checkpoints and decides when one is complete, as Flink's `CheckpointCoordinator`.
  *
- * Every `intervalMs` (on the injected clock) it takes the next id, calls `store.begin` and
+ * Every `intervalMs` (on the injected clock; `0`: no periodic ticker, checkpoints only through
+ * {@link triggerCheckpoint} and savepoints) it takes the next id, calls `store.begin` and
  * `triggerSources` (which inject barrier `id`). Tasks snapshot on aligned barriers and
  * `acknowledge` with their durable `TaskStateHandle`; when every expected task has, the store
  * writes the manifest (`complete`: now it is durable), then `notifyComplete(id)` lets sources
  * acknowledge the MQTT messages it covers. A `decline` or the timeout aborts it instead.
  *
  * One checkpoint is in flight at a time: a periodic tick meanwhile is skipped (and counted); a
- * savepoint asked for meanwhile waits and starts when it ends. Ids start at `store.nextId()`
+ * checkpoint or savepoint asked for meanwhile waits and starts when it ends (requested
+ * checkpoints waiting together are one). Ids start at `store.nextId()`
  * and are never reused, aborted ones included. Acks for ids not in flight are ignored.
  *
  * @example
@@ -59,6 +61,8 @@ export class CheckpointCoordinator {
     this.logger = options.logger ?? quietLogger;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.intervalMs >= 0 && Number.isFinite(this.intervalMs)))
+      throw new RangeError(`checkpoint interval must be a finite number of ms >= 0, got ${this.intervalMs}`);
     if (!(this.timeoutMs > 0))
       throw new RangeError(`checkpoint timeout must be > 0 ms, got ${this.timeoutMs}`);
     if (options.expectedTasks.length === 0)
@@ -66,11 +70,30 @@ export class CheckpointCoordinator {
     this.expected = new Set(options.expectedTasks);
   }
 
-  /** Reads the first id from the store and starts periodic checkpoints. */
+  /** Reads the first id from the store and starts periodic checkpoints (none with `intervalMs: 0`). */
   async start(): Promise<void> {
     await this.init();
-    if (this.stopped) return;
+    if (this.stopped || this.intervalMs === 0) return;
     this.cancelTicker = every(this.options.clock, this.intervalMs, () => this.tick());
+  }
+
+  /**
+   * Takes a checkpoint as a periodic tick does: now, or right after the checkpoint (or savepoint)
+   * in flight ends; requests waiting together share one checkpoint. Resolves when it is durable;
+   * rejects if it is aborted or the coordinator stops first.
+   *
+   * @example
+   * const { manifest } = await coordinator.triggerCheckpoint(); // manifest.id: the checkpoint taken
+   */
+  async triggerCheckpoint(): Promise<CompletedCheckpoint> {
+    await this.init();
+    if (this.stopped) throw aborted('checkpoint', 'the checkpoint coordinator is stopped');
+    const waiting = this.queue.find((request) => request.kind === 'checkpoint' && request.completion);
+    if (waiting?.completion) return waiting.completion;
+    const request = deferredRequest('checkpoint');
+    this.queue.push(request);
+    this.startNext();
+    return request.completion!;
   }
 
   /**
@@ -80,10 +103,10 @@ export class CheckpointCoordinator {
   async triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint> {
     await this.init();
     if (this.stopped) throw aborted('savepoint', 'the checkpoint coordinator is stopped');
-    return new Promise<CompletedCheckpoint>((resolve, reject) => {
-      this.queue.push({ kind: 'savepoint', targetDir, resolve, reject });
-      this.startNext();
-    });
+    const request = deferredRequest('savepoint', targetDir);
+    this.queue.push(request);
+    this.startNext();
+    return request.completion!;
   }
 
   /** Task `taskId` snapshotted checkpoint `id` durably. */
@@ -110,7 +133,7 @@ export class CheckpointCoordinator {
       aborted: this.abortedCount,
       skipped: this.skippedCount,
       pending: this.pending?.id,
-      queuedSavepoints: this.queue.length,
+      queuedSavepoints: this.queue.filter((request) => request.kind === 'savepoint').length,
     };
   }
 

@@ -2,13 +2,26 @@ import type { Cancel } from '../time/clock.ts';
 import type { CheckpointKind, CompletedCheckpoint, TaskStateHandle } from './checkpoint-types.ts';
 import type { Acknowledgement, CompletedCheckpointStats } from './coordinator-types.ts';
 
-/** A checkpoint asked for and not started yet (a savepoint waiting for the one in flight). */
+/** A checkpoint asked for and not started yet (a savepoint or requested checkpoint waiting for the one in flight). */
 export interface CheckpointRequest {
   readonly kind: CheckpointKind;
   readonly targetDir?: string;
-  /** Settle the caller's promise (savepoints); periodic checkpoints have none. */
+  /** Settle the caller's promise (savepoints, requested checkpoints); periodic checkpoints have none. */
   readonly resolve?: (completed: CompletedCheckpoint) => void;
   readonly reject?: (error: unknown) => void;
+  /** The caller's promise, shared by later requests that join this one while it waits. */
+  readonly completion?: Promise<CompletedCheckpoint>;
+}
+
+/** A request whose caller awaits `completion` (settled by `resolve` / `reject`). */
+export function deferredRequest(kind: CheckpointKind, targetDir?: string): CheckpointRequest {
+  let resolve!: (completed: CompletedCheckpoint) => void;
+  let reject!: (error: unknown) => void;
+  const completion = new Promise<CompletedCheckpoint>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { kind, ...(targetDir === undefined ? {} : { targetDir }), resolve, reject, completion };
 }
 
 /**

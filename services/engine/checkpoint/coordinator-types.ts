@@ -93,7 +93,7 @@ export interface CoordinatorStats {
 
 export interface CheckpointCoordinatorOptions {
   readonly clock: Clock;
-  /** Between periodic triggers (ms). Default 5000. */
+  /** Between periodic triggers (ms). Default 5000; `0`: no periodic ticker (checkpoints only on request). */
   readonly intervalMs?: number;
   /** A checkpoint not complete this long after its trigger is aborted (ms). Default 10 minutes, as Flink. */
   readonly timeoutMs?: number;

@@ -19,6 +19,12 @@ export type Transformation =
 interface Node {
   readonly id: number;
   readonly name: string;
+  /**
+   * The id its state is stored under in checkpoints, set by the user (`DataStream.uid`, Flink's
+   * `uid()`); without it the runtime derives one from the node's name and position (see
+   * `runtime/checkpointing/operator-uid.ts`). Set once, while the job is being built.
+   */
+  uid?: string;
 }
 
 export interface SourceTransformation extends Node {

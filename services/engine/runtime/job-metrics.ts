@@ -1,5 +1,5 @@
 import type { ChannelMetrics } from './channels/exchange-output.ts';
-import type { SubtaskMetrics } from './parallel/control-messages.ts';
+import type { SubtaskCheckpointMetrics, SubtaskMetrics } from './parallel/control-messages.ts';
 import { mergeOperatorMetrics } from './parallel/merge-metrics.ts';
 import type { ParallelRuntime } from './parallel/parallel-runtime.ts';
 import type { SourceMetrics, SourceTask } from './source-task.ts';
@@ -32,6 +32,8 @@ export interface SubtaskLoad {
   readonly busy: number;
   /** Batches received and waiting for the subtask's outputs to have room (backpressure). */
   readonly queuedBatches: number;
+  /** Its checkpoint counters (barriers in flight, alignment per gate, acks), when the job checkpoints. */
+  readonly checkpoints?: SubtaskCheckpointMetrics;
 }
 
 /**
@@ -60,6 +62,11 @@ export function buildJobMetrics(
         )
       : main,
     channels: parallel?.channelMetrics(subtasks) ?? [],
-    subtasks: subtasks.map(({ subtask, busy, queuedBatches }) => ({ subtask, busy, queuedBatches })),
+    subtasks: subtasks.map(({ subtask, busy, queuedBatches, checkpoints }) => ({
+      subtask,
+      busy,
+      queuedBatches,
+      ...(checkpoints ? { checkpoints } : {}),
+    })),
   };
 }

@@ -161,6 +161,37 @@ describe('defineJob', () => {
     expect(windowStats(metrics)).toEqual({ resultsOut: 2, lateRecords: 1 });
   });
 
+  it('gives each window a uid from its place and kind, so other edits of the file keep its state', () => {
+    const uids = (spec: JobSpec) => {
+      const env = new StreamEnvironment({ clock: new ManualClock(T) });
+      defineJob(env, spec, { source: new CollectionSource([]), results: [new CollectingSink('results')] });
+      return env.plan.flatMap((node) => (node.uid === undefined ? [] : [node.uid]));
+    };
+    const windows = [
+      '{ type: tumbling, size: 10s }',
+      '{ type: sliding, size: 1m, slide: 10s, late: influx }',
+      '{ type: session, gap: 30s }',
+    ];
+    expect(uids(job(...windows))).toEqual([
+      'window-0-tumbling-10s',
+      'window-1-sliding-1m-10s',
+      'window-2-session-30s',
+    ]);
+    // another window's aggregates and lateness changed, a window added at the end: the same uids
+    const edited = job(
+      '{ type: tumbling, size: 10s }',
+      '{ type: sliding, size: 1m, slide: 10s, aggregates: [count, p95] }',
+      '{ type: session, gap: 30s }',
+      '{ type: tumbling, size: 1m }',
+    );
+    expect(uids(edited)).toEqual([
+      'window-0-tumbling-10s',
+      'window-1-sliding-1m-10s',
+      'window-2-session-30s',
+      'window-3-tumbling-1m',
+    ]);
+  });
+
   it('needs somewhere to send results', () => {
     const env = new StreamEnvironment({ clock: new ManualClock(T) });
     expect(() =>

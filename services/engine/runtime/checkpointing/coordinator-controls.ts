@@ -1,18 +1,18 @@
 import type { CheckpointCoordinator } from '../../checkpoint/checkpoint-coordinator.ts';
 
 /**
- * The coordinator's interval when checkpoints are only taken on request (`intervalMs: 0`): the
- * longest a Node timer waits (about 24.8 days), since the coordinator always runs a periodic ticker.
+ * The coordinator's `intervalMs` for the job's: the same, `0` included (the coordinator then runs
+ * no periodic ticker and checkpoints only on request).
+ * @deprecated pass the interval to the coordinator as it is.
  */
-export const ON_REQUEST_ONLY_INTERVAL_MS = 2 ** 31 - 1;
+export const ON_REQUEST_ONLY_INTERVAL_MS = 0;
 
 /**
- * Starts a checkpoint now, as a periodic tick would (skipped and counted if one is in flight).
- * `CheckpointCoordinator` has no public trigger for a regular checkpoint yet: this calls its
- * periodic trigger. Replace with `coordinator.triggerCheckpoint()` once it has one.
+ * Starts a checkpoint now, or right after the one in flight (`coordinator.triggerCheckpoint()`),
+ * without waiting for it: an abort is logged by the coordinator and reported to the job through
+ * its `onAborted` hook, so the rejection is dropped here.
+ * @deprecated call `coordinator.triggerCheckpoint()`.
  */
 export function triggerCheckpointNow(coordinator: CheckpointCoordinator): void {
-  const internals = coordinator as unknown as { triggerCheckpoint?: () => void; tick: () => void };
-  if (typeof internals.triggerCheckpoint === 'function') internals.triggerCheckpoint();
-  else internals.tick();
+  coordinator.triggerCheckpoint().catch(() => {});
 }
