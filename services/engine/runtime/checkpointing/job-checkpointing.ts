@@ -13,7 +13,6 @@ import type {
 import type { Clock } from '../../time/clock.ts';
 import type { ChainCheckpointer } from './chain-checkpointer.ts';
 import type { CheckpointingOptions, JobCheckpointStats } from './checkpointing-options.ts';
-import { ON_REQUEST_ONLY_INTERVAL_MS, triggerCheckpointNow } from './coordinator-controls.ts';
 import type { ParallelCheckpointing, ParallelTaskAck } from './parallel-checkpointing.ts';
 import { writeStatelessSnapshot } from './stateless-snapshot.ts';
 
@@ -68,7 +67,7 @@ export class JobCheckpointing {
     if (!(intervalMs >= 0)) throw new RangeError(`checkpoint interval must be >= 0 ms, got ${intervalMs}`);
     this.coordinator = new CheckpointCoordinator({
       clock: job.clock,
-      intervalMs: intervalMs === 0 ? ON_REQUEST_ONLY_INTERVAL_MS : intervalMs,
+      intervalMs,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       store: options.store,
       expectedTasks: [chain.taskId, ...(parallel?.tasks() ?? [])],
@@ -177,7 +176,8 @@ export class JobCheckpointing {
       return;
     }
     this.requested = false;
-    triggerCheckpointNow(this.coordinator);
+    // An abort is logged by the coordinator and reaches the job through `onAborted`.
+    this.coordinator.triggerCheckpoint().catch(() => {});
   }
 
   triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint> {
