@@ -51,6 +51,11 @@ export interface RunningEddy {
   health(): HealthReport;
   /** Stops the simulator and sources, flushes the sinks, closes the API, broker and a spawned InfluxDB. */
   stop(): Promise<void>;
+  /**
+   * Resolves with the reason when something asked Eddy to shut down (a stop with savepoint through
+   * the API); whoever runs Eddy then calls `stop()`.
+   */
+  readonly stopRequested: Promise<string>;
 }
 
 /**
@@ -62,6 +67,10 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
   const startedAt = clock.now();
   const spec = options.job ?? defaultJobSpec(options);
   const cleanup: (() => Promise<void>)[] = [];
+  let requestStop: (reason: string) => void = () => {};
+  const stopRequested = new Promise<string>((resolve) => {
+    requestStop = resolve;
+  });
   const undo = async () => {
     for (const step of cleanup.reverse())
       await step().catch((error) => logger.warn({ err: error }, 'cleanup failed'));
@@ -153,12 +162,12 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       logger,
       dashboardsDir: await dashboardsDir(logger),
       checkpoints: checkpoints.store,
-      savepoints: savepointTaker(job, checkpoints.savepointDir, clock),
+      savepoints: savepointTaker(job, checkpoints.savepointDir, clock, requestStop),
     });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => app.close());
 
-    return { apiUrl, mqttUrl: ingest.url, influx, job, liveFeed, health, stop: undo };
+    return { apiUrl, mqttUrl: ingest.url, influx, job, liveFeed, health, stop: undo, stopRequested };
   } catch (error) {
     await undo();
     throw error;

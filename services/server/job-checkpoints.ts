@@ -47,19 +47,35 @@ export async function openJobCheckpoints(
 /** What takes a savepoint into a directory: the running job. */
 export interface SavepointTarget {
   triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint>;
+  /** Stop with savepoint: the savepoint, then the job stops with nothing committed after it. */
+  stop(options: { savepoint: string }): Promise<void>;
 }
 
 /**
  * Savepoints of the running job under `savepointDir`, for `POST /api/savepoints`: a name is one path
- * segment (the route checks it), a taken name is refused, no name gets `savepoint-<time>`.
+ * segment (the route checks it), a taken name is refused, no name gets `savepoint-<time>`. With
+ * `stop`, the job stops with the savepoint and `requestStop` asks the rest of Eddy to shut down.
  */
-export function savepointTaker(job: SavepointTarget, savepointDir: string, clock: Clock): SavepointTaker {
+export function savepointTaker(
+  job: SavepointTarget,
+  savepointDir: string,
+  clock: Clock,
+  requestStop: (reason: string) => void,
+): SavepointTaker {
   return {
-    async savepoint(name?: string): Promise<SavepointTaken> {
+    async savepoint(name?: string, options: { readonly stop?: boolean } = {}): Promise<SavepointTaken> {
       const chosen = name ?? `savepoint-${new Date(clock.now()).toISOString().replaceAll(':', '-')}`;
       const dir = join(savepointDir, chosen);
       if ((await stat(dir).catch(() => undefined)) !== undefined) throw new SavepointExistsError(chosen);
-      const { manifest } = await job.triggerSavepoint(dir);
+      let manifest: CompletedCheckpoint['manifest'];
+      if (options.stop) {
+        await job.stop({ savepoint: dir });
+        ({ manifest } = await openSavepoint(dir));
+        // After the answer went out: the rest of Eddy (API, broker, InfluxDB) stops as on SIGTERM.
+        setImmediate(() => requestStop(`stopped with savepoint ${dir}`));
+      } else {
+        ({ manifest } = await job.triggerSavepoint(dir));
+      }
       return {
         id: manifest.id,
         path: dir,

@@ -15,10 +15,11 @@ export interface SavepointTaken {
 /** Takes savepoints of the running job: `RunningEddy.savepoint` fits. */
 export interface SavepointTaker {
   /**
-   * Takes a savepoint named `name` (a fresh name when absent) under the savepoint directory.
-   * Rejects with {@link SavepointExistsError} when the name is taken.
+   * Takes a savepoint named `name` (a fresh name when absent) under the savepoint directory; with
+   * `stop`, then stops Eddy without taking or committing anything after it (Flink's stop with
+   * savepoint). Rejects with {@link SavepointExistsError} when the name is taken.
    */
-  savepoint(name?: string): Promise<SavepointTaken>;
+  savepoint(name?: string, options?: { readonly stop?: boolean }): Promise<SavepointTaken>;
 }
 
 /** A savepoint of that name exists already. */
@@ -40,6 +41,11 @@ const SavepointRequestSchema = Type.Object(
         description: 'letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64',
       }),
     ),
+    stop: Type.Optional(
+      Type.Boolean({
+        description: 'stop Eddy right after the savepoint (to move the job without losing messages)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -57,8 +63,9 @@ export interface SavepointsRoutesOptions {
 }
 
 /**
- * `POST /api/savepoints` with an optional `{"name": "..."}`: takes a savepoint of the running job
- * and answers 201 with its `path` (for `eddy start --from-savepoint PATH`), size, keys and duration.
+ * `POST /api/savepoints` with an optional `{"name": "...", "stop": true}`: takes a savepoint of the
+ * running job and answers 201 with its `path` (for `eddy start --from-savepoint PATH`), size, keys
+ * and duration; with `stop`, Eddy then shuts down (nothing is acknowledged after the savepoint).
  * The name is one path segment (no `/`, no `..`): savepoints go only under the savepoint directory.
  * A taken name is 409 `EDDY_SAVEPOINT_EXISTS`; a savepoint that cannot complete is 503
  * `EDDY_SAVEPOINT_FAILED` with the reason.
@@ -74,9 +81,9 @@ export const savepointsRoutes: FastifyPluginAsyncTypebox<SavepointsRoutesOptions
       },
     },
     async (request, reply) => {
-      const name = request.body?.name;
+      const { name, stop } = request.body;
       try {
-        const taken = await options.savepoints.savepoint(name);
+        const taken = await options.savepoints.savepoint(name, stop ? { stop } : {});
         return reply.code(201).send(taken);
       } catch (error) {
         if (error instanceof SavepointExistsError) throw ApiErrors.savepointExists(error.savepointName);

@@ -13,8 +13,10 @@ export interface SavepointDependencies {
 }
 
 /**
- * `eddy savepoint [--name NAME]`: asks the running Eddy (`POST /api/savepoints` at `--api`) for a
- * savepoint of its job and prints where it is, for `eddy start --from-savepoint PATH`.
+ * `eddy savepoint [--name NAME] [--stop]`: asks the running Eddy (`POST /api/savepoints` at `--api`)
+ * for a savepoint of its job and prints where it is, for `eddy start --from-savepoint PATH`. With
+ * `--stop` Eddy stops right after it (Flink's stop with savepoint): the way to move a job reading
+ * MQTT, since messages acknowledged after a savepoint are not in it.
  *
  * @example
  * eddy savepoint --name before-upgrade
@@ -30,8 +32,12 @@ export function savepointCommand(deps: SavepointDependencies = {}): Command {
         .default(DEFAULT_API_URL),
     )
     .option('--name <name>', 'directory name under the savepoint directory (default: savepoint-<id>-<time>)')
+    .option(
+      '--stop',
+      'stop Eddy right after the savepoint, so nothing is acknowledged after it (to move the job, e.g. to another --parallelism)',
+    )
     .option('--json', 'print the JSON answer instead of a sentence')
-    .action(async (flags: { api: string; name?: string; json?: boolean }) => {
+    .action(async (flags: { api: string; name?: string; stop?: boolean; json?: boolean }) => {
       const stdout = deps.stdout ?? process.stdout;
       const stderr = deps.stderr ?? process.stderr;
       const url = new URL('/api/savepoints', flags.api);
@@ -40,7 +46,10 @@ export function savepointCommand(deps: SavepointDependencies = {}): Command {
         response = await (deps.fetch ?? fetch)(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(flags.name === undefined ? {} : { name: flags.name }),
+          body: JSON.stringify({
+            ...(flags.name === undefined ? {} : { name: flags.name }),
+            ...(flags.stop ? { stop: true } : {}),
+          }),
         });
       } catch (error) {
         stderr.write(
@@ -63,7 +72,7 @@ export function savepointCommand(deps: SavepointDependencies = {}): Command {
       else {
         stdout.write(
           `Savepoint ${body.id} written to ${body.path} (${body.bytes.toLocaleString('en-US')} bytes, ` +
-            `${body.keys.toLocaleString('en-US')} keys, ${Math.round(body.durationMs)} ms). ` +
+            `${body.keys.toLocaleString('en-US')} keys, ${Math.round(body.durationMs)} ms)${flags.stop ? '; Eddy is stopping' : ''}. ` +
             `Restore it with: eddy start --from-savepoint ${body.path}\n`,
         );
       }

@@ -240,7 +240,7 @@ export function startCommand(): Command {
 function stopOnSignal(eddy: RunningEddy, logger: ReturnType<typeof createLogger>): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: string) => {
       if (stopping) {
         logger.warn(`${signal} again: exiting without waiting`);
         process.exit(130);
@@ -258,6 +258,7 @@ function stopOnSignal(eddy: RunningEddy, logger: ReturnType<typeof createLogger>
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    void eddy.stopRequested.then(onSignal);
     eddy.job.finished.catch(() => {
       process.exitCode = 1;
       onSignal('SIGTERM');

@@ -65,9 +65,27 @@ describe('POST /api/savepoints', () => {
     await app.close();
   });
 
+  it('passes stop on: a stop with savepoint', async () => {
+    const calls: unknown[] = [];
+    const app = await appWith({
+      savepoint: async (name, options) => {
+        calls.push([name, options]);
+        return TAKEN;
+      },
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/savepoints',
+      payload: { name: 'move', stop: true },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(calls).toEqual([['move', { stop: true }]]);
+    await app.close();
+  });
+
   it('refuses unknown fields and non-string names', async () => {
     const app = await appWith({ savepoint: async () => TAKEN });
-    for (const payload of [{ dir: '/tmp/x' }, { name: 42 }]) {
+    for (const payload of [{ dir: '/tmp/x' }, { name: 42 }, { stop: 'yes' }]) {
       const res = await app.inject({ method: 'POST', url: '/api/savepoints', payload });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('EDDY_INVALID_REQUEST');

@@ -73,6 +73,11 @@ export class JobCheckpointing {
       expectedTasks: [chain.taskId, ...(parallel?.tasks() ?? [])],
       triggerSources: (id, trigger) => this.trigger(id, trigger),
       notifyComplete: (id) => {
+        // A savepoint commits nothing (no MQTT PUBACKs): a restart restores the latest *checkpoint*,
+        // which must still find every message after it unacknowledged. The messages a savepoint
+        // covers are acknowledged by the next checkpoint; restoring the savepoint itself drops their
+        // redeliveries (they are in its state).
+        if (this.kinds.get(id) === 'savepoint') return;
         this.chain.notifyComplete(id);
         this.parallel?.notifyComplete(id);
       },

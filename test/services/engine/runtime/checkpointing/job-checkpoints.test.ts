@@ -136,6 +136,21 @@ describe('checkpoints at parallelism 1 (CollectionSource, ManualClock)', () => {
     await run.job.stop();
   });
 
+  it('a savepoint commits nothing: sources hear only of completed checkpoints', async () => {
+    const source = new PushSource();
+    const run = startTestJob({ records: [], source, checkpointing: { store: storeIn(dir), intervalMs: 0 } });
+    await run.started;
+    source.ctx.collectBatch(readings(20));
+    await run.job.triggerCheckpoint();
+    const savepoint = await run.job.triggerSavepoint(join(dir, 'savepoints', 'sp'));
+    source.ctx.collectBatch(readings(20));
+    await run.job.triggerCheckpoint();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(savepoint.manifest.id).toBe(2);
+    expect(source.completed).toEqual([1, 3]);
+    await run.job.stop();
+  });
+
   it('stops with a savepoint and restores it: identical output', async () => {
     const records = readings(800);
     const first = startTestJob({
