@@ -77,11 +77,8 @@ export function planChains(transformations: readonly Transformation[], hooks?: C
   const inputOf = (node: Transformation): Downstream<any> => {
     if (node.kind === 'partition' || node.kind === 'side-output') return downstreamOf(node);
     if (node.kind === 'source') throw new Error(`source "${node.name}" cannot consume a stream`);
-    const operator = instantiate(node).operator;
-    return {
-      collect: (value, timestamp) => operator.processElement(value, timestamp),
-      emitWatermark: (watermark) => operator.processWatermark(watermark),
-    };
+    const { operator, output } = instantiate(node);
+    return new OperatorInput(operator, output);
   };
   /** The main consumers of `node` (side-output nodes excluded). */
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous plan
@@ -125,4 +122,28 @@ export function planChains(transformations: readonly Transformation[], hooks?: C
   const entries = new Map((hooks?.entries ?? []).map((node) => [node.id, downstreamOf(node)]));
   // Map insertion order is post-order (consumers first); reversed it is upstream-first.
   return { sources, operators: [...operators.values()].reverse(), entries };
+}
+
+/**
+ * Where records enter an operator of a chain: records and watermarks go to the operator; a
+ * barrier goes straight on to the operator's output (operators of a chain are snapshotted
+ * together between two records, so the barrier only has to reach the exchanges the chain feeds).
+ */
+class OperatorInput<T> implements Downstream<T> {
+  constructor(
+    private readonly operator: StreamOperator<T, unknown>,
+    private readonly output: Output<unknown>,
+  ) {}
+
+  collect(value: T, timestamp: number): void {
+    this.operator.processElement(value, timestamp);
+  }
+
+  emitWatermark(watermark: number): void {
+    this.operator.processWatermark(watermark);
+  }
+
+  emitBarrier(checkpointId: number): void {
+    this.output.emitBarrier?.(checkpointId);
+  }
 }

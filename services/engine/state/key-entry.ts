@@ -124,7 +124,8 @@ export class KeyEntry {
 export function getMore(entry: KeyEntry, slot: number, namespace: number): unknown {
   const more = entry.more;
   if (more === undefined) return undefined;
-  if (more instanceof ValueMaps) return more.maps[slot]?.get(namespace);
+  // `Array.isArray` is a map check; `instanceof` walks the array's prototype chain (the hot path)
+  if (!Array.isArray(more)) return more.maps[slot]?.get(namespace);
   for (let i = 0; i < more.length; i += 3) {
     if (more[i] === slot && more[i + 1] === namespace) return more[i + 2];
   }
@@ -135,7 +136,7 @@ export function getMore(entry: KeyEntry, slot: number, namespace: number): unkno
 export function replaceMore(entry: KeyEntry, slot: number, namespace: number, value: unknown): boolean {
   const more = entry.more;
   if (more === undefined) return false;
-  if (more instanceof ValueMaps) {
+  if (!Array.isArray(more)) {
     const values = more.maps[slot];
     if (values === undefined || !values.has(namespace)) return false;
     values.set(namespace, value);
@@ -155,7 +156,7 @@ export function addMore(entry: KeyEntry, slot: number, namespace: number, value:
   const list = entry.more;
   if (list === undefined) {
     entry.more = [slot, namespace, value];
-  } else if (list instanceof ValueMaps) {
+  } else if (!Array.isArray(list)) {
     addToMaps(list, slot, namespace, value);
   } else if (list.length < 3 * LIST_LIMIT) {
     // an exactly sized copy: `push` would over-allocate, and lists are many and short
@@ -190,7 +191,7 @@ function addToMaps(maps: ValueMaps, slot: number, namespace: number, value: unkn
 export function removeMore(entry: KeyEntry, slot: number, namespace: number): boolean {
   const more = entry.more;
   if (more === undefined) return false;
-  if (more instanceof ValueMaps) {
+  if (!Array.isArray(more)) {
     if (!more.maps[slot]?.delete(namespace)) return false;
     if (--more.size === 0) entry.more = undefined;
     return true;

@@ -8,13 +8,15 @@ import {
   type TimersByKeyGroup,
   timerGrouper,
 } from './time-heap.ts';
+import { TimerBucket } from './timer-bucket.ts';
 
 /**
  * Event-time timers per (key, namespace, time), deduplicated: registering the same timer twice
  * keeps one. `advanceTo(watermark)` fires every timer with `time <= watermark`, in time order.
  *
  * Many keys usually share few timer times (every key's 10 s window ends at the same instant), so
- * timers are stored by time: a min-heap of distinct times, each with its keys and namespaces.
+ * timers are stored by time: a min-heap of distinct times, each with a bucket of its keys and
+ * namespaces (`TimerBucket`: keys fire in the order they registered).
  *
  * @example
  * const timers = new EventTimeTimers<string>();
@@ -25,75 +27,76 @@ import {
  * Snapshots are by key group (`snapshotByKeyGroup`); `restore` adds them back (all groups, or the
  * range a subtask owns after rescaling), and restored timers fire when the watermark passes them.
  */
-/** One namespace of a (time, key) as stored: `time - namespace` if that gives it back exactly, else a list. */
-function packed(time: number, namespace: number): number | number[] {
-  const delta = time - namespace;
-  return time - delta === namespace ? delta : [namespace];
-}
-
 export class EventTimeTimers<K extends Key> {
-  /**
-   * Per time, per key: its one namespace as `time - namespace` (a window's end minus its start: a
-   * small integer V8 stores unboxed, where the start itself would be a 16-byte heap number), or
-   * (rare: several windows of a key end together, or a namespace the difference cannot give back
-   * exactly) the list of namespaces.
-   */
-  private readonly byTime = new Map<number, Map<K, number | number[]>>();
+  /** Per time, its timers (a bucket: see `timer-bucket.ts`). */
+  private readonly byTime = new Map<number, TimerBucket<K>>();
   private readonly heap: number[] = [];
   private count = 0;
+  /**
+   * The bucket used last: keys of a fixed-size assigner register one time after another, so
+   * most registrations skip the look-up by time. Cleared when the bucket leaves `byTime`.
+   */
+  private last: TimerBucket<K> | undefined;
+  /**
+   * The time `advanceTo` is firing (NaN when not firing). Its bucket has left `byTime`, so
+   * deleting a timer at that time finds nothing, unless a timer was registered at it while
+   * firing (`refilled`); `delete` skips the look-up otherwise (a window's cleanup deletes the
+   * timer that is firing, twice).
+   */
+  private firingTime = Number.NaN;
+  private refilled = false;
 
   register(key: K, namespace: number, time: number): void {
-    let keys = this.byTime.get(time);
-    if (keys === undefined) {
-      keys = new Map();
-      this.byTime.set(time, keys);
-      pushTime(this.heap, time);
-    }
-    const namespaces = keys.get(key);
-    if (namespaces === undefined) keys.set(key, packed(time, namespace));
-    else if (typeof namespaces === 'number') {
-      const only = time - namespaces;
-      if (only === namespace) return;
-      keys.set(key, [only, namespace]);
-    } else if (namespaces.includes(namespace)) return;
-    else namespaces.push(namespace);
-    this.count++;
+    if (this.bucket(time).add(key, namespace)) this.count++;
+  }
+
+  /**
+   * `register` for a timer the caller knows is not registered, and whose key registers no other
+   * timer at `time` this way: a window's cleanup timer when the window is created, for windows of
+   * one fixed size. Skips the deduplication (no hashing of the key) while the time's timers were
+   * only registered this way.
+   */
+  registerNew(key: K, namespace: number, time: number): void {
+    if (this.bucket(time).addNew(key, namespace)) this.count++;
   }
 
   delete(key: K, namespace: number, time: number): void {
-    const keys = this.byTime.get(time);
-    const namespaces = keys?.get(key);
-    if (keys === undefined || namespaces === undefined) return;
-    if (typeof namespaces === 'number') {
-      if (time - namespaces !== namespace) return;
-      keys.delete(key);
-    } else {
-      const at = namespaces.indexOf(namespace);
-      if (at < 0) return;
-      namespaces.splice(at, 1);
-      if (namespaces.length === 1) keys.set(key, packed(time, namespaces[0]!));
-    }
+    if (time === this.firingTime && !this.refilled) return; // nothing left at that time
+    const last = this.last;
+    const bucket = last !== undefined && last.time === time ? last : this.byTime.get(time);
+    if (bucket === undefined || !bucket.remove(key, namespace)) return;
     this.count--;
-    if (keys.size === 0) this.byTime.delete(time); // its heap entry is skipped when popped
+    if (bucket.size === 0) this.removeBucket(bucket); // its heap entry is skipped when popped
   }
 
   /** Fires, in time order, every timer at or before `watermark`. Timers registered while firing fire too if due. */
   advanceTo(watermark: number, onTimer: (key: K, namespace: number, time: number) => void): void {
-    while (this.heap.length > 0 && this.heap[0]! <= watermark) {
-      const time = popTime(this.heap);
-      const keys = this.byTime.get(time);
-      if (keys === undefined) continue;
-      this.byTime.delete(time);
-      for (const [key, namespaces] of keys) {
-        if (typeof namespaces === 'number') {
-          this.count--;
-          onTimer(key, time - namespaces, time);
-          continue;
+    const heap = this.heap;
+    while (heap.length > 0 && heap[0]! <= watermark) {
+      const time = popTime(heap);
+      const bucket = this.byTime.get(time);
+      if (bucket === undefined) continue;
+      this.removeBucket(bucket);
+      this.firingTime = time;
+      this.refilled = false;
+      try {
+        const { keys, namespaces } = bucket;
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i];
+          if (key === undefined) continue;
+          const held = namespaces[i]!;
+          if (typeof held === 'number') {
+            this.count--;
+            onTimer(key, time - held, time);
+            continue;
+          }
+          for (const namespace of held) {
+            this.count--;
+            onTimer(key, namespace, time);
+          }
         }
-        for (const namespace of namespaces) {
-          this.count--;
-          onTimer(key, namespace, time);
-        }
+      } finally {
+        this.firingTime = Number.NaN;
       }
     }
   }
@@ -104,11 +107,12 @@ export class EventTimeTimers<K extends Key> {
 
   /** Every pending timer, for snapshots. */
   *entries(): IterableIterator<{ key: K; namespace: number; time: number }> {
-    for (const [time, keys] of this.byTime) {
-      for (const [key, namespaces] of keys) {
-        if (typeof namespaces === 'number') yield { key, namespace: time - namespaces, time };
-        else for (const namespace of namespaces) yield { key, namespace, time };
-      }
+    for (const bucket of this.byTime.values()) {
+      const timers: { key: K; namespace: number; time: number }[] = [];
+      bucket.forEach((key, namespace) => {
+        timers.push({ key, namespace, time: bucket.time });
+      });
+      yield* timers;
     }
   }
 
@@ -124,16 +128,11 @@ export class EventTimeTimers<K extends Key> {
    */
   snapshotByKeyGroup(keyGroupOf: (key: K) => number, skipDelta = Number.NaN): TimersByKeyGroup<K> {
     const grouper = timerGrouper(keyGroupOf);
-    for (const [time, keys] of this.byTime) {
-      for (const [key, namespaces] of keys) {
-        if (typeof namespaces === 'number') {
-          if (namespaces !== skipDelta) grouper.add(key, time - namespaces, time);
-          continue;
-        }
-        for (const namespace of namespaces) {
-          if (time - namespace !== skipDelta) grouper.add(key, namespace, time);
-        }
-      }
+    for (const bucket of this.byTime.values()) {
+      const time = bucket.time;
+      bucket.forEach((key, namespace) => {
+        if (time - namespace !== skipDelta) grouper.add(key, namespace, time);
+      });
     }
     return grouper.groups;
   }
@@ -145,5 +144,25 @@ export class EventTimeTimers<K extends Key> {
    */
   restore(groups: Iterable<readonly [number, readonly TimerEntry<K>[]]>, owned?: KeyGroupSpan): void {
     forEachTimerToRestore(groups, owned, (key, namespace, time) => this.register(key, namespace, time));
+  }
+
+  /** The bucket of `time`, made when there is none. */
+  private bucket(time: number): TimerBucket<K> {
+    const last = this.last;
+    if (last !== undefined && last.time === time) return last;
+    let bucket = this.byTime.get(time);
+    if (bucket === undefined) {
+      bucket = new TimerBucket<K>(time);
+      this.byTime.set(time, bucket);
+      pushTime(this.heap, time);
+      if (time === this.firingTime) this.refilled = true;
+    }
+    this.last = bucket;
+    return bucket;
+  }
+
+  private removeBucket(bucket: TimerBucket<K>): void {
+    this.byTime.delete(bucket.time);
+    if (this.last === bucket) this.last = undefined;
   }
 }

@@ -49,6 +49,8 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
 
   // not checkpointed
   private readonly assignerContext: WindowAssignerContext;
+  /** Windows have one fixed size: a new window's cleanup timer cannot be pending (see `registerNewCleanupTimer`). */
+  private readonly fixedSize: boolean;
 
   constructor(config: WindowOperatorConfig<IN, K, unknown, R, OUT>) {
     super(config);
@@ -60,6 +62,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
     this.lateDataTag = config.lateDataTag;
     if (this.merging) requireMergingTrigger(config.trigger, config.assigner);
     this.assignerContext = { currentProcessingTime: () => this.context.clock.now() };
+    this.fixedSize = this.fixedWindowSize() !== undefined;
   }
 
   /** Adds a record to a window's state (`undefined` when the window is empty); returns the new state. */
@@ -168,8 +171,10 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
   /** Contents of a new window of an assigner that does not merge, with their cleanup timer. */
   private createWindowContents(window: TimeWindow): WindowContents<S> {
     const contents = newWindowContents<S>(this.backend, this.contentsSlot, window);
-    this.triggerContext.bind(contents, window.start);
-    this.triggerContext.registerCleanupTimer();
+    const ctx = this.triggerContext;
+    ctx.bind(contents, window.start);
+    if (this.fixedSize) ctx.registerNewCleanupTimer();
+    else ctx.registerCleanupTimer();
     return contents;
   }
 

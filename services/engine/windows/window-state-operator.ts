@@ -157,7 +157,7 @@ export abstract class WindowStateOperator<IN, K extends Key, S, OUT>
   }
 
   /** The size of every window, when windows have one fixed size and do not merge (tumbling, sliding). */
-  private fixedWindowSize(): number | undefined {
+  protected fixedWindowSize(): number | undefined {
     const size = (this.config.assigner as { readonly size?: unknown }).size;
     return this.merging || typeof size !== 'number' || !Number.isSafeInteger(size) ? undefined : size;
   }

@@ -61,6 +61,23 @@ export class WindowTriggerContext<K extends Key> implements OnMergeContext, Evic
     else this.registerProcessingTimeTimer(time);
   }
 
+  /**
+   * `registerCleanupTimer` for a window just created, when windows have one fixed size and do not
+   * merge: no timer of the key and window can be pending then (a window's timers go when its
+   * contents go), and the key's other windows end at other times, so the event-time timers skip
+   * deduplicating it (`EventTimeTimers.registerNew`).
+   */
+  registerNewCleanupTimer(): void {
+    const time = this.cleanupTime(this.contents.window);
+    if (time >= MAX_WATERMARK) return;
+    if (!this.memoEventTime) {
+      this.registerProcessingTimeTimer(time);
+      return;
+    }
+    this.contents.registeredTimer = time;
+    this.eventTimers.registerNew(this.backend.currentKey, this.namespace, time);
+  }
+
   /** Deletes the bound window's cleanup timer. */
   deleteCleanupTimer(): void {
     const time = this.cleanupTime(this.contents.window);

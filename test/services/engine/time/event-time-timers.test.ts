@@ -71,4 +71,72 @@ describe('EventTimeTimers', () => {
     expect(fired).toEqual([`b:${odd}:1000000000000`, 'a:5:1700000009999']);
     expect(timers.size).toBe(0);
   });
+
+  it('registerNew: later register and delete of the same timer find it; keys fire in registration order', () => {
+    const timers = new EventTimeTimers<string>();
+    timers.registerNew('a', 0, 9);
+    timers.registerNew('b', 0, 9);
+    timers.registerNew('c', 0, 9);
+    timers.register('b', 0, 9); // deduplicated against the new one
+    timers.register('a', 5, 9); // a second namespace of 'a', fires at 'a's place
+    timers.delete('c', 0, 9);
+    expect(timers.size).toBe(3);
+    timers.registerNew('d', 0, 9); // the time now has an index: checked like register
+    timers.registerNew('d', 0, 9);
+    const fired: string[] = [];
+    timers.advanceTo(9, (k, ns) => fired.push(`${k}:${ns}`));
+    expect(fired).toEqual(['a:0', 'a:5', 'b:0', 'd:0']);
+    expect(timers.size).toBe(0);
+  });
+
+  it('deleting at the time being fired: a no-op, unless the timer was registered again while firing', () => {
+    const timers = new EventTimeTimers<string>();
+    timers.register('a', 0, 5);
+    timers.register('b', 0, 5);
+    const fired: string[] = [];
+    timers.advanceTo(5, (k) => {
+      fired.push(k);
+      if (k === 'a') {
+        timers.delete('b', 0, 5); // 'b' is being fired with 'a': it still fires, as before
+        timers.register('c', 0, 5);
+        timers.register('d', 0, 5);
+        timers.delete('c', 0, 5); // registered while firing: deleted
+      }
+    });
+    expect(fired).toEqual(['a', 'b', 'd']);
+    expect(timers.size).toBe(0);
+  });
+
+  it('keeps the registration order when many keys of one time come and go', () => {
+    const timers = new EventTimeTimers<number>();
+    for (let k = 0; k < 200; k++) timers.registerNew(k, 0, 7);
+    for (let k = 0; k < 200; k++) if (k % 3 !== 0) timers.delete(k, 0, 7);
+    for (let k = 1; k < 200; k += 3) timers.register(k, 0, 7);
+    const fired: number[] = [];
+    timers.advanceTo(7, (k) => fired.push(k));
+    const expected = [
+      ...Array.from({ length: 200 }, (_, k) => k).filter((k) => k % 3 === 0),
+      ...Array.from({ length: 200 }, (_, k) => k).filter((k) => k % 3 === 1),
+    ];
+    expect(fired).toEqual(expected);
+    expect(timers.size).toBe(0);
+  });
+
+  it('snapshots timers registered as new like the others', () => {
+    const timers = new EventTimeTimers<string>();
+    timers.registerNew('a', 0, 9);
+    timers.register('b', 3, 9);
+    expect(timers.snapshotByKeyGroup(() => 1)).toEqual(
+      new Map([
+        [
+          1,
+          [
+            ['a', 0, 9],
+            ['b', 3, 9],
+          ],
+        ],
+      ]),
+    );
+    expect(timers.snapshotByKeyGroup(() => 1, 9)).toEqual(new Map([[1, [['b', 3, 9]]]]));
+  });
 });
