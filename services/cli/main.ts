@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkpointsCommand } from './commands/checkpoints.ts';
+import { evaluateModelCommand } from './commands/evaluate-model.ts';
 import { savepointCommand } from './commands/savepoint.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
@@ -13,6 +14,7 @@ export function eddyProgram(): Command {
     .addCommand(simulateCommand())
     .addCommand(checkpointsCommand())
     .addCommand(savepointCommand())
+    .addCommand(evaluateModelCommand())
     .showHelpAfterError();
 }
 
