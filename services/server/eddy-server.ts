@@ -20,7 +20,6 @@ import type { LateReading } from '../domain/late-reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { Source } from '../engine/api/source.ts';
-import { CheckpointError } from '../engine/checkpoint/checkpoint-errors.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
 import { runJob } from '../engine/runtime/parallel/run-job.ts';
 import { systemClock } from '../engine/time/clock.ts';
@@ -28,12 +27,7 @@ import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
-import {
-  type JobCheckpoints,
-  openJobCheckpoints,
-  savepointTaker,
-  sessionClientId,
-} from './job-checkpoints.ts';
+import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -172,26 +166,6 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     await undo();
     throw error;
   }
-}
-
-/**
- * A restore that cannot match the job (its state changed shape, operators are gone, another
- * maxParallelism) stops the start; the message then also says how to start anyway.
- */
-function withRestoreRemedy(error: unknown, checkpoints: JobCheckpoints): unknown {
-  const codes = ['EDDY_INCOMPATIBLE_STATE', 'EDDY_UNKNOWN_OPERATOR_STATE', 'EDDY_MAX_PARALLELISM_CHANGED'];
-  if (!checkpoints.restore || !(error instanceof CheckpointError) || !codes.includes(error.code))
-    return error;
-  const remedy =
-    error.code === 'EDDY_UNKNOWN_OPERATOR_STATE'
-      ? ' (--allow-non-restored-state drops that state), or start this job from scratch with another --checkpoint-dir'
-      : ', or start this job from scratch with another --checkpoint-dir';
-  return new CheckpointError(
-    error.code,
-    `${error.message}. Eddy restores ${checkpoints.restore.dir} on start: run the job it was taken with${remedy} ` +
-      `(or move ${checkpoints.store.dir} away)`,
-    { cause: error },
-  );
 }
 
 /** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */

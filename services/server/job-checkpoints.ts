@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SavepointExistsError, type SavepointTaken, type SavepointTaker } from '../api/routes/savepoints.ts';
 import type { Logger } from '../common/logger.ts';
+import { CheckpointError } from '../engine/checkpoint/checkpoint-errors.ts';
 import { CheckpointStore } from '../engine/checkpoint/checkpoint-store.ts';
 import type { CompletedCheckpoint } from '../engine/checkpoint/checkpoint-types.ts';
 import { openSavepoint } from '../engine/checkpoint/savepoints.ts';
@@ -97,4 +98,24 @@ export function sessionClientId(jobName: string, checkpoints: Pick<JobCheckpoint
   const job = jobName.replaceAll(/[^A-Za-z0-9_-]/g, '_').slice(0, 32);
   const installation = createHash('sha256').update(checkpoints.store.dir).digest('hex').slice(0, 8);
   return `eddy-${job}-${installation}`;
+}
+
+/**
+ * A restore that cannot match the job (its state changed shape, operators are gone, another
+ * maxParallelism) stops the start; the message then also says how to start anyway.
+ */
+export function withRestoreRemedy(error: unknown, checkpoints: JobCheckpoints): unknown {
+  const codes = ['EDDY_INCOMPATIBLE_STATE', 'EDDY_UNKNOWN_OPERATOR_STATE', 'EDDY_MAX_PARALLELISM_CHANGED'];
+  if (!checkpoints.restore || !(error instanceof CheckpointError) || !codes.includes(error.code))
+    return error;
+  const remedy =
+    error.code === 'EDDY_UNKNOWN_OPERATOR_STATE'
+      ? ' (--allow-non-restored-state drops that state), or start this job from scratch with another --checkpoint-dir'
+      : ', or start this job from scratch with another --checkpoint-dir';
+  return new CheckpointError(
+    error.code,
+    `${error.message}. Eddy restores ${checkpoints.restore.dir} on start: run the job it was taken with${remedy} ` +
+      `(or move ${checkpoints.store.dir} away)`,
+    { cause: error },
+  );
 }
