@@ -1,13 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRandom } from '../../services/common/random.ts';
-import { type EddyProcess, spawnEddy } from '../support/eddy-process.ts';
-import { dropDatabase, uniqueDatabase } from '../support/influx-query.ts';
+import { type ExternalEddyRig, startExternalEddyRig } from '../support/external-eddy-rig.ts';
 import { expectedWindows, knownStream, publishPaced } from '../support/known-stream.ts';
-import { type MosquittoProcess, startMosquitto } from '../support/mosquitto-process.ts';
 import { expectWindowAggregates } from '../support/window-agg-check.ts';
 
 /**
@@ -25,41 +20,26 @@ const SEED = 4242;
 
 describe('crash recovery: SIGKILL during a QoS 1 stream, InfluxDB ends as without crashes', () => {
   const influxUrl = inject('influxUrl');
-  const database = uniqueDatabase('e2e_crash');
-  let dir: string;
-  let broker: MosquittoProcess;
-  let eddy: EddyProcess | undefined;
+  let rig: ExternalEddyRig;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'eddy-crash-e2e-'));
-    // Queue what arrives while Eddy is down (mosquitto's default, 1000, is for devices, not Eddy).
-    broker = await startMosquitto({ dir: join(dir, 'mosquitto'), maxQueuedMessages: 0 });
+    rig = await startExternalEddyRig(influxUrl, 'crash');
   });
 
   afterAll(async () => {
-    if (eddy?.child.exitCode === null) eddy.child.kill('SIGKILL');
-    await broker?.stop();
-    await dropDatabase(influxUrl, database).catch(() => {});
-    await rm(dir, { recursive: true, force: true });
+    await rig?.close();
   });
-
-  const start = () =>
-    spawnEddy([
-      'start',
-      ...['--mqtt', broker.url, '--simulate', '0', '--influx', `${influxUrl}/${database}`],
-      ...['--port', '0', '--data-dir', dir, '--checkpoint-interval', '500ms'],
-      ...['--window', '10s', '--out-of-orderness', '2s', '--quiet-period', '3s'],
-    ]);
 
   it('writes every window exactly once across six SIGKILLs', async () => {
     const random = createRandom(SEED + 1);
     const sent = knownStream(DEVICES, SECONDS, SEED);
+    const start = () => rig.start('--checkpoint-interval', '500ms');
 
-    eddy = start();
+    let eddy = start();
     await eddy.ready;
 
     // The fleet: 8 devices, paced so the stream lasts through the kills (~100 messages/s).
-    const fleet = await mqtt.connectAsync(broker.url, { clientId: 'e2e-crash-fleet' });
+    const fleet = await mqtt.connectAsync(rig.broker.url, { clientId: 'e2e-crash-fleet' });
     const publishing = publishPaced(fleet, sent, 4, 40);
 
     let restored = 0;
@@ -77,6 +57,6 @@ describe('crash recovery: SIGKILL during a QoS 1 stream, InfluxDB ends as withou
 
     // Every restart but perhaps the first (a kill before the first checkpoint) restored state.
     expect(restored).toBeGreaterThanOrEqual(KILLS - 1);
-    await expectWindowAggregates(influxUrl, database, '^crash-', expectedWindows(sent), 60_000);
+    await expectWindowAggregates(influxUrl, rig.database, '^crash-', expectedWindows(sent), 60_000);
   }, 240_000);
 });

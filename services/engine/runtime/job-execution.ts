@@ -164,9 +164,9 @@ export class JobExecution {
   /** Stops the sources, optionally drains open windows, flushes and closes every sink. Idempotent. */
   stop(options: StopOptions = {}): Promise<void> {
     if (options.savepoint !== undefined && !this.stopping) {
-      return this.triggerSavepoint(options.savepoint).then(() =>
-        this.stop({ drain: options.drain ?? false }),
-      );
+      return this.checkpoints()
+        .finalSavepoint(options.savepoint)
+        .then(() => this.stop({ drain: options.drain ?? false }));
     }
     this.stopping ??= this.shutdown(options.drain ?? false);
     return this.stopping;

@@ -49,6 +49,8 @@ export class JobCheckpointing {
   private started = false;
   private stopped = false;
   private requested = false;
+  /** False from the start of a stop with savepoint: completed checkpoints commit nothing. */
+  private committing = true;
   private lastTriggered = 0;
   private readonly kinds = new Map<number, CheckpointKind>();
   /** Where checkpoints in flight write their files. */
@@ -77,7 +79,7 @@ export class JobCheckpointing {
         // which must still find every message after it unacknowledged. The messages a savepoint
         // covers are acknowledged by the next checkpoint; restoring the savepoint itself drops their
         // redeliveries (they are in its state).
-        if (this.kinds.get(id) === 'savepoint') return;
+        if (this.kinds.get(id) === 'savepoint' || !this.committing) return;
         this.chain.notifyComplete(id);
         this.parallel?.notifyComplete(id);
       },
@@ -187,6 +189,21 @@ export class JobCheckpointing {
 
   triggerSavepoint(targetDir: string): Promise<CompletedCheckpoint> {
     return this.coordinator.triggerSavepoint(targetDir);
+  }
+
+  /**
+   * Stop with savepoint: from now on nothing is committed (no source hears of a completed
+   * checkpoint, so no MQTT message is acknowledged), then the savepoint. A periodic checkpoint
+   * completing after the savepoint would otherwise acknowledge messages the savepoint does not
+   * hold, and a job restored from it would never see them. Messages of checkpoints before the
+   * savepoint that stay unacknowledged are in its state: a restore drops their redeliveries.
+   */
+  finalSavepoint(targetDir: string): Promise<CompletedCheckpoint> {
+    this.committing = false;
+    return this.coordinator.triggerSavepoint(targetDir).catch((error: unknown) => {
+      this.committing = true; // the job keeps running
+      throw error;
+    });
   }
 
   stats(): JobCheckpointStats {
