@@ -38,7 +38,9 @@ const sorted = <T>(values: readonly T[]) => values.map((v) => JSON.stringify(v))
 describe('checkpoints at parallelism > 1', () => {
   it('a keyed job over split sources at parallelism 2: every task of every worker writes its file, the manifest lists them, results are unchanged', async () => {
     // No late events: with splits, which records are late depends on how the splits interleave.
-    const all = events(8_000, false);
+    // Long enough (~2 s per split at 0.2 ms a record) that both checkpoints complete before the
+    // splits end, also on a loaded machine (aligned barriers wait behind the records in flight).
+    const all = events(20_000, false);
     const args: TumblingJobArgs = {
       windowMs: 10,
       boundMs: 3,
