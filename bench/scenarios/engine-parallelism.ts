@@ -1,19 +1,13 @@
 import { decodeTelemetry } from '../../services/connectors/mqtt/decode-telemetry.ts';
 import type { Reading } from '../../services/domain/reading.ts';
-import type { WindowAggregate } from '../../services/domain/window-aggregate.ts';
-import { summaryStats } from '../../services/engine/aggregates/summary-stats.ts';
-import type { DataStream } from '../../services/engine/api/data-stream.ts';
 import type { Sink } from '../../services/engine/api/sink.ts';
 import type { Source, SourceContext } from '../../services/engine/api/source.ts';
-import type { StreamEnvironment } from '../../services/engine/api/stream-environment.ts';
 import type { ChannelMetrics } from '../../services/engine/runtime/channels/exchange-output.ts';
-import { readingCodec } from '../../services/engine/runtime/channels/reading-codec.ts';
-import { windowAggregateCodec } from '../../services/engine/runtime/channels/window-aggregate-codec.ts';
 import { defineJobModule } from '../../services/engine/runtime/parallel/job-module.ts';
 import { runJob } from '../../services/engine/runtime/parallel/run-job.ts';
 import { WatermarkStrategy } from '../../services/engine/time/watermark-strategy.ts';
-import { TumblingEventTimeWindows } from '../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
 import { type Scenario, timed } from '../scenario.ts';
+import { keyedWindowAggregates } from '../support/keyed-window-aggregates.ts';
 
 const WINDOW_MS = 10_000;
 const BOUND_MS = 2_000;
@@ -56,28 +50,6 @@ const watermarks = () =>
   WatermarkStrategy.forBoundedOutOfOrderness<Reading>(BOUND_MS).withTimestampAssigner((r) => r.ts);
 
 /**
- * keyBy(device) → 10 s tumbling windows → summary statistics as {@link WindowAggregate}s → the
- * bound sink `results`. Readings and aggregates cross threads with the typed-array codecs.
- */
-function keyedWindows(env: StreamEnvironment, readings: DataStream<Reading>): void {
-  const keyed = readings.keyBy((r) => r.device);
-  env.setRecordCodec(keyed, readingCodec);
-  const aggregates = keyed.window(TumblingEventTimeWindows.of(WINDOW_MS)).aggregate(
-    summaryStats((r: Reading) => r.value),
-    (device, window, stats): WindowAggregate => ({
-      device,
-      metric: 'temperature',
-      window: '10s',
-      start: window.start,
-      end: window.end,
-      ...stats,
-    }),
-  );
-  env.setRecordCodec(aggregates, windowAggregateCodec);
-  aggregates.sinkTo(env.boundSink('results'));
-}
-
-/**
  * The benchmarked job, with a parallel source: each subtask makes (or receives and decodes) its
  * split of the readings in its own thread; at parallelism 1 the one split is the whole input.
  */
@@ -87,12 +59,12 @@ export const splitSourceJob = defineJobModule<BenchArgs>((env, { events, telemet
     watermarks(),
     'readings',
   );
-  keyedWindows(env, readings);
+  keyedWindowAggregates(env, readings, WINDOW_MS);
 });
 
 /** The same job with the source bound in the main thread: only the keyed windows run in workers. */
 export const mainSourceJob = defineJobModule((env) => {
-  keyedWindows(env, env.fromSource(env.boundSource<Reading>('readings'), watermarks()));
+  keyedWindowAggregates(env, env.fromSource(env.boundSource<Reading>('readings'), watermarks()), WINDOW_MS);
 });
 
 /**

@@ -1,12 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
 import type { Reading } from '../../services/domain/reading.ts';
 import type { WindowAggregate } from '../../services/domain/window-aggregate.ts';
-import { summaryStats } from '../../services/engine/aggregates/summary-stats.ts';
-import { readingCodec } from '../../services/engine/runtime/channels/reading-codec.ts';
-import { windowAggregateCodec } from '../../services/engine/runtime/channels/window-aggregate-codec.ts';
 import { defineJobModule } from '../../services/engine/runtime/parallel/job-module.ts';
 import { WatermarkStrategy } from '../../services/engine/time/watermark-strategy.ts';
-import { TumblingEventTimeWindows } from '../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
+import { keyedWindowAggregates } from './keyed-window-aggregates.ts';
 
 export const CHECKPOINT_BENCH_WINDOW_MS = 10_000;
 const BOUND_MS = 2_000;
@@ -62,19 +59,6 @@ export const checkpointBenchJob = defineJobModule<CheckpointBenchArgs>((env, { s
   const watermarks = WatermarkStrategy.forBoundedOutOfOrderness<Reading>(BOUND_MS).withTimestampAssigner(
     (r) => r.ts,
   );
-  const keyed = env.fromSource(env.boundSource<Reading>('readings'), watermarks).keyBy((r) => r.device);
-  env.setRecordCodec(keyed, readingCodec);
-  const aggregates = keyed.window(TumblingEventTimeWindows.of(CHECKPOINT_BENCH_WINDOW_MS)).aggregate(
-    summaryStats((r: Reading) => r.value),
-    (device, window, stats): WindowAggregate => ({
-      device,
-      metric: 'temperature',
-      window: '10s',
-      start: window.start,
-      end: window.end,
-      ...stats,
-    }),
-  );
-  env.setRecordCodec(aggregates, windowAggregateCodec);
-  aggregates.sinkTo(env.boundSink('results'));
+  const readings = env.fromSource(env.boundSource<Reading>('readings'), watermarks);
+  keyedWindowAggregates(env, readings, CHECKPOINT_BENCH_WINDOW_MS);
 });
