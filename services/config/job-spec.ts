@@ -17,8 +17,51 @@ export interface JobSpec {
   readonly key: readonly KeyPart[];
   /** One or more windows, each its own branch of the job with its own results. */
   readonly windows: readonly WindowSpec[];
+  /** Online models trained on the readings (none when the file has no `models`). */
+  readonly models: readonly ModelStepSpec[];
   readonly sinks: SinksSpec;
 }
+
+/**
+ * One online model a job file declares (`models:`), checked against the model registry.
+ *
+ * - Forecasters learn each series (`per: series`): per reading, the series' model forecasts the
+ *   reading's time, the forecast goes out as a prediction, then the model learns the reading.
+ * - Regressors, classifiers and clusterers learn from rows: a device's readings of one
+ *   timestamp, `target` (a metric) to predict from `features` (other metrics, default all the
+ *   others) and, with `timeFeatures`, the hour of day; one model per device (`per: device`) or
+ *   one for the fleet (`per: global`, merged from every subtask's partial updates).
+ */
+export interface ModelStepSpec {
+  /** Unique in the job: the registry and API name, and the checkpoint uid `model-<name>`. */
+  readonly name: string;
+  /** Registry name of the estimator, e.g. `holt-winters`. */
+  readonly estimator: string;
+  /** Its hyperparameters, validated against the estimator's spec (absent ones take defaults). */
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly per: ModelScope;
+  /** Readings of these metrics only (absent: all). Forecasters: the series forecast. */
+  readonly metrics?: readonly string[];
+  /** The metric to predict (regressors and classifiers). */
+  readonly target?: string;
+  /** Row metrics used as features (absent: every metric of the row but the target). */
+  readonly features?: readonly string[];
+  /** Adds the hour of day (`tod_sin`, `tod_cos`) to a row's features. */
+  readonly timeFeatures: boolean;
+  /** A running standard scaler in front of the model (rows only). */
+  readonly scale: boolean;
+  /** Forecasters: the prediction interval's coverage (default 0.95). */
+  readonly coverage: number;
+  /** At most one model version per key this often, in event time (default 1 min). */
+  readonly versionEveryMs: number;
+  /** Prequential metrics this often, in event time (default 1 min). */
+  readonly metricsEveryMs: number;
+  /** Predictions the rolling metrics cover (default 1000). */
+  readonly rollingWindow: number;
+}
+
+/** `series`: one model per (device, metric); `device`: per device; `global`: one for all. */
+export type ModelScope = 'series' | 'device' | 'global';
 
 /** Where readings come from: MQTT topic patterns, and which payload fields mean what. */
 export interface SourceSpec {
@@ -86,6 +129,15 @@ export const JOB_DEFAULTS = {
   aggregates: ['count', 'mean', 'min', 'max', 'stddev'],
   late: 'count',
   measurement: 'window_agg',
+  models: {
+    per: { forecaster: 'series', other: 'device' },
+    timeFeatures: false,
+    scale: true,
+    coverage: 0.95,
+    versionEveryMs: 60_000,
+    metricsEveryMs: 60_000,
+    rollingWindow: 1_000,
+  },
   live: true,
 } as const;
 

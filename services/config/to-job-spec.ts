@@ -114,6 +114,7 @@ export function toJobSpec(
       time: timeSpec,
       key: file.key ?? [...JOB_DEFAULTS.key],
       windows: windowSpecs,
+      models: [], // TODO(#5): the job file's `models` section
       sinks:
         file.sinks === undefined
           ? { influx: { measurement: JOB_DEFAULTS.measurement }, live: JOB_DEFAULTS.live }
