@@ -39,7 +39,11 @@ export interface KeyedPrediction<K extends Key, Y extends Target = Target> {
   /** The record's timestamp (also the output record's). */
   readonly ts: number;
   readonly prediction: Prediction;
+  /** Classifiers: the probability of each class (by its label as text); absent for other models. */
+  readonly proba?: Readonly<Record<string, number>>;
   readonly target: Y | undefined;
+  /** The model version the prediction was made with (0 before the model's first version). */
+  readonly version: number;
 }
 
 export interface KeyedModelOperatorConfig<IN, K extends Key, Y extends Target> {
@@ -104,7 +108,7 @@ export class KeyedModelOperator<IN, K extends Key, Y extends Target = Target>
     const { x, y } = this.example(value);
     if (this.mode !== 'learn') {
       const prediction = entry.model.predict(x);
-      this.emit({ key, ts: timestamp, prediction, target: y }, timestamp);
+      this.emit({ key, ts: timestamp, prediction, target: y, version: 0 }, timestamp);
     }
     if (this.mode === 'predict') return;
     if (y === undefined && entry.model.needsTarget) return;

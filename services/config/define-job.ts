@@ -1,4 +1,6 @@
+import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
 import type { LateReading } from '../domain/late-reading.ts';
+import type { Prediction } from '../domain/prediction.ts';
 import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { AggregateFields } from '../engine/aggregates/combine-aggregates.ts';
@@ -34,6 +36,12 @@ export interface JobConnections {
   readonly results: readonly Sink<WindowAggregate>[];
   /** Where late readings of `late: influx` windows go; without it they are only counted. */
   readonly lateReadings?: Sink<LateReading>;
+  /** Where the job's models' predictions go (InfluxDB `predictions`, the live feed). */
+  readonly predictions?: readonly Sink<Prediction>[];
+  /** Where the models' prequential metrics go (InfluxDB `model_metrics`, the live feed). */
+  readonly modelMetrics?: readonly Sink<ModelMetricsReport>[];
+  /** Where the models' versions go (the model registry behind `/api/models`). */
+  readonly modelVersions?: readonly Sink<ModelVersion>[];
 }
 
 /**

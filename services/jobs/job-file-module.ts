@@ -11,6 +11,10 @@ export const JOB_FILE_BINDINGS = {
   readings: 'readings',
   /** Late readings of `late: influx` windows (InfluxDB `late_readings`). */
   lateReadings: 'late-readings',
+  /** The models' predictions, prequential metrics and versions (one sink each, fanned out in the main thread). */
+  predictions: 'predictions',
+  modelMetrics: 'model-metrics',
+  modelVersions: 'model-versions',
 } as const;
 
 /**
