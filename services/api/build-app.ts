@@ -14,6 +14,7 @@ import { dashboardsRoutes } from './routes/dashboards.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { type ModelServing, modelsRoutes } from './routes/models.ts';
 import { type SavepointTaker, savepointsRoutes } from './routes/savepoints.ts';
 import { strictValidatorCompiler } from './strict-validator-compiler.ts';
 
@@ -32,6 +33,11 @@ export interface AppDeps {
   readonly checkpoints?: CheckpointLister;
   /** Serves `POST /api/savepoints`, e.g. the running Eddy. Without it, no `/api/savepoints`. */
   readonly savepoints?: SavepointTaker;
+  /**
+   * Serves `/api/models` (list, describe, versions, snapshot download, predict), e.g. the job's
+   * `ModelRegistry`. Without it, no `/api/models`.
+   */
+  readonly models?: ModelServing;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
@@ -83,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
   if (deps.checkpoints) await app.register(checkpointsRoutes, { checkpoints: deps.checkpoints });
   if (deps.savepoints) await app.register(savepointsRoutes, { savepoints: deps.savepoints });
+  if (deps.models) await app.register(modelsRoutes, { models: deps.models });
   await app.register(liveRoutes, {
     liveFeed: deps.liveFeed,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -66,6 +66,38 @@ export const ApiErrors = {
   savepointFailed: (reason: string, cause?: unknown) =>
     new ApiError('EDDY_SAVEPOINT_FAILED', `The savepoint could not be taken: ${reason}.`, 503, { cause }),
 
+  /** No model of that name (`GET /api/models` lists them). The message comes from the model registry, as below. */
+  modelNotFound: (message: string) => new ApiError('EDDY_MODEL_NOT_FOUND', message, 404),
+
+  /**
+   * The model is declared but has published no version yet. 409, not 503: the server is fine and
+   * the condition is the model's state, which the client can see (`latestVersion: null`) and
+   * retry on; a 5xx would be logged as a server error and page whoever watches them.
+   */
+  modelNotReady: (message: string) => new ApiError('EDDY_MODEL_NOT_READY', message, 409),
+
+  /** The model keeps a model per device or series, and the request names no key. */
+  modelKeyRequired: (message: string) => new ApiError('EDDY_MODEL_KEY_REQUIRED', message, 400),
+
+  /** The model has no version for that key. */
+  modelKeyNotFound: (message: string) => new ApiError('EDDY_MODEL_KEY_NOT_FOUND', message, 404),
+
+  /** The key has no such version in its history. */
+  modelVersionNotFound: (message: string) => new ApiError('EDDY_MODEL_VERSION_NOT_FOUND', message, 404),
+
+  /** The version is in the history, but its snapshot is no longer kept: gone for good. */
+  modelSnapshotExpired: (message: string) => new ApiError('EDDY_MODEL_SNAPSHOT_EXPIRED', message, 410),
+
+  /** The request does not fit the model: features for a forecaster, timestamps for the others, ... */
+  modelInvalidInput: (message: string) => new ApiError('EDDY_MODEL_INVALID_INPUT', message, 400),
+
+  /** The model is a transformer: it transforms features and predicts nothing. */
+  modelCannotPredict: (message: string) => new ApiError('EDDY_MODEL_CANNOT_PREDICT', message, 400),
+
+  /** The version's snapshot could not be restored for serving (logged with its cause). */
+  modelRestoreFailed: (message: string, cause?: unknown) =>
+    new ApiError('EDDY_MODEL_RESTORE_FAILED', message, 500, { cause }),
+
   /** Anything unexpected; the details go to the log, not to the client. */
   internal: (cause?: unknown) =>
     new ApiError(
