@@ -113,6 +113,7 @@ interface ValidationIssue {
   readonly instancePath?: string;
   readonly message?: string;
   readonly keyword?: string;
+  readonly schemaPath?: string;
   readonly params?: Record<string, unknown>;
 }
 
@@ -136,6 +137,10 @@ export function describeValidation(issues: readonly ValidationIssue[], context: 
       (Array.isArray(missing) ? missing.join(', ') : undefined) ??
       (typeof issue.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined);
     const subject = name === undefined ? `${context ?? 'request'}` : `${part} "${name}"`;
+    // A strict object's unknown key reaches us as "schema is false" on `additionalProperties`.
+    if (issue.keyword === 'boolean' && issue.schemaPath?.endsWith('additionalProperties')) {
+      return `${subject} is not a known field`;
+    }
     return `${subject} ${issue.message ?? 'is invalid'}`;
   });
   return [...new Set(sentences)].join('; ');
