@@ -87,6 +87,21 @@ describe('describeValidation', () => {
     );
   });
 
+  it('names an unknown field of a strict body as such', () => {
+    const text = describeValidation(
+      [
+        {
+          instancePath: '/eval',
+          keyword: 'boolean',
+          message: 'schema is false',
+          schemaPath: '#/additionalProperties',
+        },
+      ],
+      'body',
+    );
+    expect(text).toBe('body field "eval" is not a known field');
+  });
+
   it('names a missing property', () => {
     const text = describeValidation(
       [
