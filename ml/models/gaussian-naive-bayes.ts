@@ -1,6 +1,7 @@
 import type { Classifier, EstimatorSnapshot } from '../core/estimator.ts';
 import type { ClassLabel, Features } from '../core/features.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
+import { mergeMoments } from '../core/partial-update.ts';
 import { checkSnapshot } from '../core/snapshot-check.ts';
 
 /** Hyperparameters (scikit-learn's `GaussianNB` names, camel-cased). */
@@ -74,6 +75,29 @@ export class GaussianNaiveBayes implements Classifier {
       update(stats.features, name, value);
       update(this.overall, name, value);
     }
+  }
+
+  /**
+   * Adds everything `other` learned (class counts, and per class and feature the moments, merged
+   * by Chan et al.'s formula): afterwards this model is the one that learned both streams, with
+   * `other`'s new classes after its own. Global learning merges subtasks so.
+   *
+   * @example
+   * a.learnOne({ x: 1 }, 'a'); b.learnOne({ x: 6 }, 'b');
+   * a.merge(b); // as if a had learned both
+   */
+  merge(other: GaussianNaiveBayes): void {
+    for (const theirs of other.classes) {
+      let stats = this.classes.find((c) => c.label === theirs.label);
+      if (stats === undefined) {
+        stats = { label: theirs.label, count: 0, features: new Map() };
+        this.classes.push(stats);
+      }
+      stats.count += theirs.count;
+      mergeInto(stats.features, theirs.features);
+    }
+    mergeInto(this.overall, other.overall);
+    this.total += other.total;
   }
 
   /** log P(c) + Σ_f log N(x_f; μ_cf, σ²_cf + ε) per class, in the order classes were first seen. */
@@ -156,6 +180,10 @@ export class GaussianNaiveBayes implements Classifier {
   clone(): this {
     return new GaussianNaiveBayes(this.params) as this;
   }
+}
+
+function mergeInto(into: Map<string, Moments>, from: ReadonlyMap<string, Moments>): void {
+  for (const [name, m] of from) into.set(name, mergeMoments(into.get(name) ?? [0, 0, 0], m));
 }
 
 function update(moments: Map<string, Moments>, name: string, value: number): void {

@@ -71,6 +71,32 @@ export class LinearRegression extends EstimatorBase<LinearRegressionParams> impl
     if (this.params.intercept) this.optimizer.step(this.bias, error);
   }
 
+  /**
+   * One optimizer step (one tick) with given gradients of the squared loss, e.g. a mini-batch's
+   * mean gradients: each named weight steps along its gradient plus `l2 * w`, the intercept along
+   * `intercept`. Global learning calls it once per round with the mean gradient merged from every
+   * subtask.
+   *
+   * @example
+   * m.applyMeanGradients([['x', -1.5]], -2); // sgd, learningRate 0.1: w_x = 0.15, intercept 0.2
+   */
+  applyMeanGradients(
+    gradients: Iterable<readonly [feature: string, gradient: number]>,
+    intercept: number,
+  ): void {
+    const { l2 } = this.params;
+    this.optimizer.tick();
+    for (const [name, g] of gradients) {
+      let w = this.weights.get(name);
+      if (!w) {
+        w = this.optimizer.parameter();
+        this.weights.set(name, w);
+      }
+      this.optimizer.step(w, g + l2 * w.value);
+    }
+    if (this.params.intercept) this.optimizer.step(this.bias, intercept);
+  }
+
   /** The learned weights by feature, and the intercept (for inspection and tests). */
   coefficients(): { weights: Record<string, number>; intercept: number } {
     const weights: Record<string, number> = {};

@@ -131,7 +131,7 @@ export class LogisticRegression implements Classifier {
   }
 
   learnOne(x: Features, y: ClassLabel): void {
-    const target = this.indexOf(y);
+    const target = this.labelIndex(y);
     const error = this.probability(x) - target;
     for (const name of Object.keys(x)) {
       const entry = this.batchGradients.get(name);
@@ -196,37 +196,33 @@ export class LogisticRegression implements Classifier {
     return new LogisticRegression(this.params) as this;
   }
 
-  /** One FTRL step per coordinate with the batch's mean gradient (Flink's `UpdateModel`). */
-  private applyBatch(): void {
-    for (const [name, { sum, count }] of this.batchGradients) {
-      const g = sum / count;
-      let c = this.coordinates.get(name);
-      if (c === undefined) {
-        c = { z: 0, n: 0 };
-        this.coordinates.set(name, c);
-      }
-      this.step(c, g, this.l1, this.l2);
-    }
-    if (this.params.fitIntercept) this.step(this.intercept, this.batchIntercept / this.batchSize, 0, 0);
-    this.batchGradients.clear();
-    this.batchIntercept = 0;
-    this.batchSize = 0;
+  /** The labels mapped to 0 (negative) and 1 (positive), `null` until seen. */
+  labels(): { negative: ClassLabel | null; positive: ClassLabel | null } {
+    return { negative: this.negative, positive: this.positive };
   }
 
-  private step(c: Coordinate, g: number, l1: number, l2: number): void {
-    const w = this.weightOf(c, l1, l2);
-    const sigma = (Math.sqrt(c.n + g * g) - Math.sqrt(c.n)) / this.params.alpha;
-    c.z += g - sigma * w;
-    c.n += g * g;
+  /**
+   * One FTRL-Proximal step per coordinate with a given gradient (Flink's `UpdateModel` with a
+   * global batch's mean gradient): each named feature's coordinate, and the bias with
+   * `intercept` when `fitIntercept`. Global learning calls it once per round with the mean
+   * gradients merged from every subtask.
+   *
+   * @example
+   * model.applyMeanGradients([['x', -0.5]], -0.5); // one FTRL step of x and of the bias
+   */
+  applyMeanGradients(
+    gradients: Iterable<readonly [feature: string, gradient: number]>,
+    intercept: number,
+  ): void {
+    for (const [name, g] of gradients) this.stepFeature(name, g);
+    if (this.params.fitIntercept) this.step(this.intercept, intercept, 0, 0);
   }
 
-  private weightOf(c: Coordinate, l1: number, l2: number): number {
-    if (Math.abs(c.z) <= l1) return 0;
-    return -(c.z - Math.sign(c.z) * l1) / ((this.params.beta + Math.sqrt(c.n)) / this.params.alpha + l2);
-  }
-
-  /** 0 for the negative class, 1 for the positive; learns the two labels as they come. */
-  private indexOf(y: ClassLabel): number {
+  /**
+   * 0 for the negative class, 1 for the positive; learns the two labels as they come (see the
+   * class comment); a third label is an error.
+   */
+  labelIndex(y: ClassLabel): 0 | 1 {
     if (y === this.positive) return 1;
     if (y === this.negative) return 0;
     if (this.positive === null && String(y) === this.params.positiveLabel) {
@@ -244,6 +240,36 @@ export class LogisticRegression implements Classifier {
     throw new Error(
       `${KIND}: is binary and already knows the labels ${String(this.negative)} and ${String(this.positive)}; got a third one, ${String(y)}`,
     );
+  }
+
+  /** One FTRL step per coordinate with the batch's mean gradient (Flink's `UpdateModel`). */
+  private applyBatch(): void {
+    for (const [name, { sum, count }] of this.batchGradients) this.stepFeature(name, sum / count);
+    if (this.params.fitIntercept) this.step(this.intercept, this.batchIntercept / this.batchSize, 0, 0);
+    this.batchGradients.clear();
+    this.batchIntercept = 0;
+    this.batchSize = 0;
+  }
+
+  private stepFeature(name: string, g: number): void {
+    let c = this.coordinates.get(name);
+    if (c === undefined) {
+      c = { z: 0, n: 0 };
+      this.coordinates.set(name, c);
+    }
+    this.step(c, g, this.l1, this.l2);
+  }
+
+  private step(c: Coordinate, g: number, l1: number, l2: number): void {
+    const w = this.weightOf(c, l1, l2);
+    const sigma = (Math.sqrt(c.n + g * g) - Math.sqrt(c.n)) / this.params.alpha;
+    c.z += g - sigma * w;
+    c.n += g * g;
+  }
+
+  private weightOf(c: Coordinate, l1: number, l2: number): number {
+    if (Math.abs(c.z) <= l1) return 0;
+    return -(c.z - Math.sign(c.z) * l1) / ((this.params.beta + Math.sqrt(c.n)) / this.params.alpha + l2);
   }
 }
 

@@ -114,6 +114,11 @@ export class OnlineKMeans implements Clusterer {
     );
   }
 
+  /** How many centroids there are: 0 before the first batch, then k. */
+  centroidCount(): number {
+    return this.centroidMaps.length;
+  }
+
   /** Each centroid's weight: its decayed count of points. */
   weights(): number[] {
     return [...this.weightList];
@@ -162,6 +167,28 @@ export class OnlineKMeans implements Clusterer {
           s.count += 1;
         }
       }
+    }
+    this.applySums(counts, sums);
+  }
+
+  /**
+   * One mini-batch step from what a batch's points add up to, assigned to the current centroids:
+   * per centroid its point count and per feature the sum of the values (and how many points had
+   * the feature). Each weight decays and each centroid moves as in the class comment. Global
+   * learning calls it with the sums merged from every subtask (Flink ML's global reducer).
+   *
+   * @example
+   * km.applySums([2, 0], [new Map([['a', { sum: 0.2, count: 2 }]]), new Map()]);
+   */
+  applySums(
+    counts: readonly number[],
+    sums: readonly ReadonlyMap<string, { readonly sum: number; readonly count: number }>[],
+  ): void {
+    const k = this.params.k;
+    if (this.centroidMaps.length !== k || counts.length !== k || sums.length !== k) {
+      throw new Error(
+        `${KIND}: applySums needs the ${k} centroids (${this.centroidMaps.length} so far) and ${k} counts and sums (got ${counts.length} and ${sums.length})`,
+      );
     }
     for (let i = 0; i < k; i++) {
       const past = this.weightList[i]! * this.params.decayFactor;

@@ -2,6 +2,7 @@ import type { Transformer } from '../core/estimator.ts';
 import { EstimatorBase } from '../core/estimator-base.ts';
 import type { Features } from '../core/features.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
+import { mergeMoments } from '../core/partial-update.ts';
 import { RunningMoments } from '../core/stats/running-moments.ts';
 
 /** Hyperparameters of {@link StandardScaler} (Flink ML's `withMean`, `withStd`). */
@@ -42,6 +43,21 @@ export class StandardScaler extends EstimatorBase<StandardScalerParams> implemen
         this.moments.set(name, m);
       }
       m.update(x[name]!);
+    }
+  }
+
+  /**
+   * Adds everything `other` learned (Chan et al.'s merge of moments, per feature): afterwards this
+   * scaler is exactly the one that learned both streams (global learning merges subtasks so).
+   *
+   * @example
+   * a.learnOne({ t: 1 }); b.learnOne({ t: 3 });
+   * a.merge(b); a.transformOne({ t: 2 }); // { t: 0 }  (mean 2)
+   */
+  merge(other: StandardScaler): void {
+    for (const [name, theirs] of other.moments) {
+      const [n, mean, m2] = mergeMoments(this.moments.get(name)?.toJSON() ?? [0, 0, 0], theirs.toJSON());
+      this.moments.set(name, RunningMoments.fromJSON([n, mean, m2]));
     }
   }
 
