@@ -12,8 +12,9 @@ export interface LiveEvent<T = unknown> {
 export type LiveListener = (event: LiveEvent) => void;
 
 /**
- * The in-process live feed: keeps the most recent events in a bounded ring (so a page that opens
- * late still draws something) and broadcasts every new one to its listeners (the SSE route).
+ * The in-process live feed: keeps the most recent events of each type in a bounded ring of its own
+ * (so a page that opens late still draws something, and a chatty type such as `prediction` cannot
+ * push the `aggregate` history out) and broadcasts every new one to its listeners (the SSE route).
  *
  * @example
  * const feed = new LiveFeed({ capacity: 2 });
@@ -22,10 +23,11 @@ export type LiveListener = (event: LiveEvent) => void;
  */
 export class LiveFeed {
   private readonly capacity: number;
-  private readonly ring: LiveEvent[] = [];
+  private readonly rings = new Map<string, LiveEvent[]>();
   private readonly listeners = new Set<LiveListener>();
   private seq = 0;
 
+  /** `capacity`: events kept per type (default 5,000). */
   constructor(options: { capacity?: number } = {}) {
     this.capacity = options.capacity ?? 5_000;
     if (!(this.capacity > 0)) throw new RangeError('live feed capacity must be > 0');
@@ -33,16 +35,32 @@ export class LiveFeed {
 
   publish<T>(type: string, data: T): LiveEvent<T> {
     const event: LiveEvent<T> = { type, seq: ++this.seq, data };
-    this.ring.push(event);
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    let ring = this.rings.get(type);
+    if (ring === undefined) {
+      ring = [];
+      this.rings.set(type, ring);
+    }
+    ring.push(event);
+    if (ring.length > this.capacity * 2) ring.splice(0, ring.length - this.capacity); // amortised trim
     for (const listener of this.listeners) listener(event);
     return event;
   }
 
-  /** Events still in the ring, oldest first; only those with `seq > afterSeq` and of `type` when given. */
+  /**
+   * Events still kept, oldest first; only those with `seq > afterSeq` and of `type` when given;
+   * at most the last `limit` (default: all kept). Without `type`, every type's kept events merged in `seq` order.
+   */
   recent(options: { type?: string; afterSeq?: number; limit?: number } = {}): LiveEvent[] {
-    const { type, afterSeq = 0, limit = this.capacity } = options;
-    const matching = this.ring.filter((e) => e.seq > afterSeq && (type === undefined || e.type === type));
+    const { type, afterSeq = 0, limit = Number.POSITIVE_INFINITY } = options;
+    const kept = (ring: readonly LiveEvent[]) => ring.slice(Math.max(0, ring.length - this.capacity));
+    let events: LiveEvent[];
+    if (type !== undefined) events = kept(this.rings.get(type) ?? []);
+    else {
+      events = [];
+      for (const ring of this.rings.values()) events.push(...kept(ring));
+      events.sort((a, b) => a.seq - b.seq);
+    }
+    const matching = events.filter((e) => e.seq > afterSeq);
     return matching.slice(Math.max(0, matching.length - limit));
   }
 
