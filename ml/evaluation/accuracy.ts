@@ -1,5 +1,5 @@
 import type { ClassLabel } from '../core/features.ts';
-import type { LabelMetric } from './metric.ts';
+import { type LabelMetric, type MetricState, numbersOf } from './metric.ts';
 
 /**
  * Share of correct predictions (no prediction counts as wrong).
@@ -26,5 +26,13 @@ export class Accuracy implements LabelMetric {
 
   get(): number {
     return this.n > 0 ? this.correct / this.n : 0;
+  }
+
+  snapshot(): [n: number, correct: number] {
+    return [this.n, this.correct];
+  }
+
+  restore(state: MetricState): void {
+    [this.n = 0, this.correct = 0] = numbersOf(state, 2, this.name);
   }
 }

@@ -1,5 +1,5 @@
 import type { ClassLabel } from '../core/features.ts';
-import type { LabelMetric } from './metric.ts';
+import { type LabelMetric, listOf, type MetricState, numbersOf } from './metric.ts';
 
 /** Counts of one class as the positive one. */
 interface Counts {
@@ -37,7 +37,7 @@ function count(
  */
 export class F1 implements LabelMetric {
   readonly name = 'f1';
-  private readonly counts: Counts = { tp: 0, fp: 0, fn: 0 };
+  private counts: Counts = { tp: 0, fp: 0, fn: 0 };
 
   constructor(readonly positive: ClassLabel = 1) {}
 
@@ -51,6 +51,16 @@ export class F1 implements LabelMetric {
 
   get(): number {
     return f1Of(this.counts);
+  }
+
+  snapshot(): [tp: number, fp: number, fn: number] {
+    const { tp, fp, fn } = this.counts;
+    return [tp, fp, fn];
+  }
+
+  restore(state: MetricState): void {
+    const [tp = 0, fp = 0, fn = 0] = numbersOf(state, 3, this.name);
+    this.counts = { tp, fp, fn };
   }
 }
 
@@ -81,6 +91,23 @@ export class MacroF1 implements LabelMetric {
     let sum = 0;
     for (const c of this.classes.values()) sum += f1Of(c);
     return sum / this.classes.size;
+  }
+
+  /** Per class (in first-seen order): `[label, tp, fp, fn, seen]`. */
+  snapshot(): [ClassLabel, number, number, number, number][] {
+    return [...this.classes].map(([label, c]) => [label, c.tp, c.fp, c.fn, c.seen]);
+  }
+
+  restore(state: MetricState): void {
+    this.classes.clear();
+    for (const entry of listOf(state, this.name)) {
+      const [label, ...counts] = listOf(entry, this.name);
+      if (typeof label !== 'string' && typeof label !== 'number') {
+        throw new Error(`${this.name}: cannot restore a class labelled ${JSON.stringify(label)}`);
+      }
+      const [tp = 0, fp = 0, fn = 0, seen = 0] = numbersOf(counts, 4, this.name);
+      this.classes.set(label, { tp, fp, fn, seen });
+    }
   }
 
   private apply(yTrue: ClassLabel, yPred: ClassLabel | undefined, by: 1 | -1): void {

@@ -1,5 +1,5 @@
 import type { ClassLabel } from '../core/features.ts';
-import type { ProbaMetric } from './metric.ts';
+import { SummedMetric } from './summed-metric.ts';
 
 /** Probabilities are clipped to [EPS, 1 - EPS] (scikit-learn's `log_loss`), so one miss is finite. */
 const EPS = 1e-15;
@@ -14,27 +14,15 @@ const EPS = 1e-15;
  * m.update(0, new Map([[0, 0.4], [1, 0.6]]));
  * m.get(); // (-ln 0.8 - ln 0.4) / 2 = 0.5697...
  */
-export class LogLoss implements ProbaMetric {
+export class LogLoss extends SummedMetric<ClassLabel, ReadonlyMap<ClassLabel, number>> {
   readonly name = 'log_loss';
-  private n = 0;
-  private sum = 0;
 
-  update(yTrue: ClassLabel, proba: ReadonlyMap<ClassLabel, number>): void {
-    this.n += 1;
-    this.sum += cost(yTrue, proba);
-  }
-
-  revert(yTrue: ClassLabel, proba: ReadonlyMap<ClassLabel, number>): void {
-    this.n -= 1;
-    this.sum = this.n > 0 ? this.sum - cost(yTrue, proba) : 0;
+  protected cost(yTrue: ClassLabel, proba: ReadonlyMap<ClassLabel, number>): number {
+    const p = Math.min(1 - EPS, Math.max(EPS, proba.get(yTrue) ?? 0));
+    return -Math.log(p);
   }
 
   get(): number {
-    return this.n > 0 ? this.sum / this.n : 0;
+    return this.mean();
   }
-}
-
-function cost(yTrue: ClassLabel, proba: ReadonlyMap<ClassLabel, number>): number {
-  const p = Math.min(1 - EPS, Math.max(EPS, proba.get(yTrue) ?? 0));
-  return -Math.log(p);
 }

@@ -1,4 +1,4 @@
-import type { RegressionMetric } from './metric.ts';
+import { SummedMetric } from './summed-metric.ts';
 
 /**
  * Mean absolute error, `Σ|y - ŷ| / n`.
@@ -8,22 +8,14 @@ import type { RegressionMetric } from './metric.ts';
  * m.update(3, 2.5); m.update(-0.5, 0);
  * m.get(); // 0.5
  */
-export class Mae implements RegressionMetric {
+export class Mae extends SummedMetric<number, number> {
   readonly name = 'mae';
-  private n = 0;
-  private sum = 0;
 
-  update(yTrue: number, yPred: number): void {
-    this.n += 1;
-    this.sum += Math.abs(yTrue - yPred);
-  }
-
-  revert(yTrue: number, yPred: number): void {
-    this.n -= 1;
-    this.sum = this.n > 0 ? this.sum - Math.abs(yTrue - yPred) : 0;
+  protected cost(yTrue: number, yPred: number): number {
+    return Math.abs(yTrue - yPred);
   }
 
   get(): number {
-    return this.n > 0 ? this.sum / this.n : 0;
+    return this.mean();
   }
 }

@@ -1,5 +1,5 @@
 import { RunningMoments } from '../core/stats/running-moments.ts';
-import type { RegressionMetric } from './metric.ts';
+import { type MetricState, numbersOf, type RegressionMetric } from './metric.ts';
 
 /**
  * Coefficient of determination, `1 - Σ(y - ŷ)² / Σ(y - ȳ)²` (scikit-learn's `r2_score` over the
@@ -12,7 +12,7 @@ import type { RegressionMetric } from './metric.ts';
  */
 export class R2 implements RegressionMetric {
   readonly name = 'r2';
-  private readonly truths = new RunningMoments();
+  private truths = new RunningMoments();
   private squaredErrors = 0;
 
   update(yTrue: number, yPred: number): void {
@@ -28,5 +28,16 @@ export class R2 implements RegressionMetric {
   get(): number {
     const total = this.truths.m2;
     return total > 1e-12 * Math.max(1, this.truths.n) ? 1 - this.squaredErrors / total : 0;
+  }
+
+  /** `[n, mean, m2]` of the truths, then the sum of squared errors. */
+  snapshot(): [n: number, mean: number, m2: number, squaredErrors: number] {
+    return [...this.truths.toJSON(), this.squaredErrors];
+  }
+
+  restore(state: MetricState): void {
+    const [n = 0, mean = 0, m2 = 0, squaredErrors = 0] = numbersOf(state, 4, this.name);
+    this.truths = RunningMoments.fromJSON([n, mean, m2]);
+    this.squaredErrors = squaredErrors;
   }
 }

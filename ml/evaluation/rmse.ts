@@ -1,4 +1,4 @@
-import type { RegressionMetric } from './metric.ts';
+import { SummedMetric } from './summed-metric.ts';
 
 /**
  * Root mean squared error, `√(Σ(y - ŷ)² / n)`.
@@ -8,22 +8,14 @@ import type { RegressionMetric } from './metric.ts';
  * m.update(3, 2); m.update(0, 1); m.update(1, 3);
  * m.get(); // √2 = 1.414...
  */
-export class Rmse implements RegressionMetric {
+export class Rmse extends SummedMetric<number, number> {
   readonly name = 'rmse';
-  private n = 0;
-  private sum = 0;
 
-  update(yTrue: number, yPred: number): void {
-    this.n += 1;
-    this.sum += (yTrue - yPred) ** 2;
-  }
-
-  revert(yTrue: number, yPred: number): void {
-    this.n -= 1;
-    this.sum = this.n > 0 ? Math.max(0, this.sum - (yTrue - yPred) ** 2) : 0;
+  protected cost(yTrue: number, yPred: number): number {
+    return (yTrue - yPred) ** 2;
   }
 
   get(): number {
-    return this.n > 0 ? Math.sqrt(this.sum / this.n) : 0;
+    return Math.sqrt(this.mean());
   }
 }

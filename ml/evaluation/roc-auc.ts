@@ -1,5 +1,5 @@
 import type { ClassLabel } from '../core/features.ts';
-import type { ProbaMetric } from './metric.ts';
+import { listOf, type MetricState, numbersOf, type ProbaMetric } from './metric.ts';
 
 /**
  * Exact area under the ROC curve of a binary classifier, from the scores seen (the predicted
@@ -44,6 +44,26 @@ export class RocAuc implements ProbaMetric {
       negativesBelow += neg;
     }
     return u / (this.positives * this.negatives);
+  }
+
+  /** `[positives, negatives, [score, positives, negatives][]]` (scores in first-seen order). */
+  snapshot(): [number, number, [number, number, number][]] {
+    const scores = [...this.byScore].map(([s, [pos, neg]]): [number, number, number] => [s, pos, neg]);
+    return [this.positives, this.negatives, scores];
+  }
+
+  restore(state: MetricState): void {
+    const [positives, negatives, scores] = listOf(state, this.name);
+    [this.positives = 0, this.negatives = 0] = numbersOf(
+      [positives ?? null, negatives ?? null],
+      2,
+      this.name,
+    );
+    this.byScore.clear();
+    for (const entry of listOf(scores ?? null, this.name)) {
+      const [score = 0, pos = 0, neg = 0] = numbersOf(entry, 3, this.name);
+      this.byScore.set(score, [pos, neg]);
+    }
   }
 
   private apply(yTrue: ClassLabel, proba: ReadonlyMap<ClassLabel, number>, by: 1 | -1): void {

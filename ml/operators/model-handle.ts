@@ -1,6 +1,8 @@
 import type { OnlineEstimator } from '../core/estimator.ts';
 import type { ClassLabel, Features } from '../core/features.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
+import { Pipeline, pipelineSpec } from '../core/pipeline.ts';
+import { standardScalerSpec } from '../models/standard-scaler.ts';
 
 /** A hyperparameter value as `ModelSpec.create` takes it. */
 export type ModelParamValue = number | boolean | string;
@@ -27,6 +29,8 @@ export interface ModelChoice {
 /**
  * One estimator behind one interface, whatever its type: `learn(x, y)` and `predict(x)`.
  * Regressors and classifiers learn only from records with a target; clusterers ignore it.
+ * What prequential metrics need besides the prediction: classifiers give `proba`, clusterers that
+ * can tell it (online k-means, alone or behind a scaler) give `distance`.
  */
 export interface ModelHandle {
   readonly estimator: OnlineEstimator;
@@ -34,6 +38,25 @@ export interface ModelHandle {
   readonly needsTarget: boolean;
   learn(x: Features, y: Target | undefined): void;
   predict(x: Features): Prediction;
+  /** Classifiers: the probability of each class, by its label as text (empty before learning). */
+  proba?(x: Features): Record<string, number>;
+  /** Clusterers: the squared distance from `x` to its nearest centre (its share of the inertia). */
+  distance?(x: Features): number;
+}
+
+/**
+ * `choice` behind a running standard scaler: the pipeline `standard-scaler|<model>` (see
+ * `pipelineSpec`), its hyperparameters prefixed with the model's name, the scaler's defaults.
+ *
+ * @example
+ * withStandardScaler({ spec: linearRegressionSpec, params: { learningRate: 0.05 } });
+ * // { spec: <standard-scaler|linear-regression>, params: { 'linear-regression.learningRate': 0.05 } }
+ */
+export function withStandardScaler(choice: ModelChoice): ModelChoice {
+  const { spec } = choice;
+  if (standardScalerSpec.type !== 'transformer') throw new Error('standard-scaler is not a transformer');
+  const params = Object.entries(choice.params ?? {}).map(([key, v]) => [`${spec.name}.${key}`, v] as const);
+  return { spec: pipelineSpec(standardScalerSpec, spec), params: Object.fromEntries(params) };
 }
 
 /** The spec's defaults overlaid with `params` (unknown names refused, naming the model's parameters). */
@@ -87,15 +110,22 @@ export function createModelHandle(
           if (y !== undefined) model.learnOne(x, y);
         },
         predict: (x) => model.predictOne(x),
+        proba: (x) => {
+          const proba: Record<string, number> = {};
+          for (const [label, p] of model.predictProbaOne(x)) proba[String(label)] = p;
+          return proba;
+        },
       };
     }
     case 'clusterer': {
       const model = spec.create(params);
+      const distance = squaredDistanceOf(model);
       return {
         estimator: model,
         needsTarget: false,
         learn: (x) => model.learnOne(x),
         predict: (x) => model.predictOne(x),
+        ...(distance === undefined ? {} : { distance }),
       };
     }
     default:
@@ -103,4 +133,21 @@ export function createModelHandle(
         `${spec.name} is a ${spec.type}: per-key learn/predict operators take regressors, classifiers and clusterers`,
       );
   }
+}
+
+/** A clusterer that tells an example's squared distance to its nearest centre (online k-means). */
+interface MeasuresInertia {
+  inertiaOne(x: Features): number;
+}
+
+function measuresInertia(estimator: unknown): estimator is MeasuresInertia {
+  return typeof (estimator as Partial<MeasuresInertia>).inertiaOne === 'function';
+}
+
+/** `x ↦ squared distance to its centre` for a clusterer that measures it, also behind a pipeline's transformer. */
+function squaredDistanceOf(model: OnlineEstimator): ((x: Features) => number) | undefined {
+  if (measuresInertia(model)) return (x) => model.inertiaOne(x);
+  if (!(model instanceof Pipeline)) return undefined;
+  const { transformer, final } = model;
+  return measuresInertia(final) ? (x) => final.inertiaOne(transformer.transformOne(x)) : undefined;
 }

@@ -15,12 +15,16 @@ import { windowAggregateCodec } from '../engine/runtime/channels/window-aggregat
 import type { JobMetrics } from '../engine/runtime/job-execution.ts';
 import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
 import { durationLabel } from '../engine/windows/duration-label.ts';
+import { defineModels } from './define-models.ts';
 import type { JobSpec, KeyPart, WindowSpec } from './job-spec.ts';
 import { shareSink } from './shared-sink.ts';
 import { windowAssigner } from './window-assigner-of.ts';
 
 /** The device or metric of a series keyed without it (`key: [metric]` aggregates all devices). */
 export const ALL = '*';
+
+/** Name prefix of the window steps, e.g. `window(10s)` (see {@link windowStats}). */
+const WINDOW_STEP = 'window';
 
 /** Name prefix of the step that hands a window's late readings to their sink (see {@link windowStats}). */
 const LATE_STEP = 'late-readings';
@@ -47,8 +51,9 @@ export interface JobConnections {
 /**
  * Builds a job file's job with the DataStream API:
  *
- *   source ─ timestamps & watermarks ─ keyBy(device/metric) ─┬─ window 1 ─ aggregates ─ results
- *                                                             └─ window 2 ─ …          └─ late ─ lateReadings
+ *   source ─ timestamps & watermarks ─┬─ keyBy(device/metric) ─┬─ window 1 ─ aggregates ─ results
+ *                                     │                        └─ window 2 ─ …          └─ late ─ lateReadings
+ *                                     └─ models (see defineModels) ─ predictions, modelMetrics, modelVersions
  *
  * Every window is a branch of its own over the same keyed stream, its state kept in checkpoints
  * under a uid from its place and kind in the file ({@link windowUid}); its results are window
@@ -69,7 +74,8 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
   if (spec.time.idleTimeoutMs !== undefined) watermarks = watermarks.withIdleness(spec.time.idleTimeoutMs);
 
   const split = keySplitter(spec.key);
-  const keyed = env.fromSource(connections.source, watermarks).keyBy(keySelector(spec.key));
+  const readings = env.fromSource(connections.source, watermarks);
+  const keyed = readings.keyBy(keySelector(spec.key));
   env.setRecordCodec(keyed, readingCodec); // at parallelism > 1: readings cross threads as typed arrays
   const results = connections.results.map((sink) => shareSink(sink));
   const lateSink = connections.lateReadings === undefined ? undefined : shareSink(connections.lateReadings);
@@ -101,7 +107,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
         };
         return extras.length === 0 ? result : { ...result, extra: pickExtras(fields, extras) };
       },
-      `window(${label})`,
+      `${WINDOW_STEP}(${label})`,
     );
     aggregates.uid(windowUid(windowSpec, i));
     env.setRecordCodec(aggregates, windowAggregateCodec);
@@ -113,6 +119,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
         .sinkTo(lateSink.branch());
     }
   });
+  defineModels(env, spec, readings, connections);
 }
 
 /**
@@ -168,7 +175,7 @@ export function windowStats(metrics: JobMetrics): { resultsOut: number; lateReco
   let resultsOut = 0;
   let lateRecords = 0;
   for (const operator of metrics.operators) {
-    if (operator.lateRecordsDropped !== undefined) {
+    if (operator.lateRecordsDropped !== undefined && operator.name.startsWith(`${WINDOW_STEP}(`)) {
       resultsOut += operator.recordsOut;
       lateRecords += operator.lateRecordsDropped;
     } else if (operator.name.startsWith(`${LATE_STEP}(`)) {

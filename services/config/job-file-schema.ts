@@ -115,11 +115,53 @@ const Sinks = Type.Object(
   strict,
 );
 
+const JOB_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+const MetricName = Type.String({
+  pattern: METRIC_NAME_PATTERN.source,
+  [EXPECTED]: 'a metric name such as temperature',
+});
+const MetricNames = Type.Array(MetricName, {
+  minItems: 1,
+  uniqueItems: true,
+  [EXPECTED]: 'a list of metric names such as [temperature, humidity]',
+});
+
+/**
+ * One entry of `models`. What depends on the kind of model (a forecaster or a model of rows) and
+ * the parameters of the model named are checked once it is known (`model-step-specs.ts`).
+ */
+const Model = Type.Object(
+  {
+    name: Type.String({
+      pattern: JOB_NAME_PATTERN,
+      [EXPECTED]: "a name of letters, digits, '_', '.' or '-' such as temperature-forecast",
+    }),
+    model: Type.String({ minLength: 1, [EXPECTED]: 'a model name such as holt-winters' }),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        [EXPECTED]: "a map of the model's parameters such as { alpha: 0.1 }",
+      }),
+    ),
+    per: Type.Optional(Type.Enum(['series', 'device', 'global'])),
+    metrics: Type.Optional(MetricNames),
+    target: Type.Optional(MetricName),
+    features: Type.Optional(MetricNames),
+    timeFeatures: Type.Optional(Type.Boolean()),
+    scale: Type.Optional(Type.Boolean()),
+    coverage: Type.Optional(Type.Number({ [EXPECTED]: 'a number between 0 and 1 such as 0.95' })),
+    versionEvery: Type.Optional(Duration),
+    metricsEvery: Type.Optional(Duration),
+    rollingWindow: Type.Optional(Type.Integer({ [EXPECTED]: 'a whole number such as 1000' })),
+  },
+  { ...strict, [EXPECTED]: 'a map such as { name: forecast, model: holt-winters }' },
+);
+export type ModelFile = Static<typeof Model>;
+
 /** The whole job file (windows only as far as their `type`). */
 export const JobFileSchema = Type.Object(
   {
     name: Type.String({
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+      pattern: JOB_NAME_PATTERN,
       [EXPECTED]: "a name of letters, digits, '_', '.' or '-' such as plant-averages",
     }),
     source: Type.Optional(Source),
@@ -132,6 +174,12 @@ export const JobFileSchema = Type.Object(
       }),
     ),
     windows: Type.Array(WindowType, { minItems: 1, [EXPECTED]: 'a list of windows' }),
+    models: Type.Optional(
+      Type.Array(Model, {
+        minItems: 1,
+        [EXPECTED]: 'a list of models such as [{ name: forecast, model: holt-winters }]',
+      }),
+    ),
     sinks: Type.Optional(Sinks),
   },
   { ...strict, [EXPECTED]: 'a map with at least name and windows' },

@@ -121,8 +121,18 @@ function typeWords(type: unknown): string {
   return types.map((t) => words[String(t)] ?? String(t)).join(' or ');
 }
 
+/**
+ * The candidates a misspelt `word` may have meant (at most two edits away, ignoring case).
+ *
+ * @example
+ * similarWords('quietperiod', ['maxOutOfOrderness', 'quietPeriod']); // ['quietPeriod']
+ */
+export function similarWords(word: string, candidates: readonly string[]): string[] {
+  return candidates.filter((candidate) => editDistance(word.toLowerCase(), candidate.toLowerCase()) <= 2);
+}
+
 function unknownKey(key: string, allowed: readonly string[], what: string | undefined): string {
-  const close = allowed.filter((candidate) => editDistance(key.toLowerCase(), candidate.toLowerCase()) <= 2);
+  const close = similarWords(key, allowed);
   const hint = close.length > 0 ? `did you mean ${close.join(' or ')}? ` : '';
   return `unknown key${what === undefined ? '' : ` for ${what}`} (${hint}keys: ${allowed.join(', ')})`;
 }

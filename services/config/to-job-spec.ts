@@ -3,6 +3,7 @@ import { explainAggregateName } from '../engine/aggregates/named-aggregates.ts';
 import { parseDuration } from '../engine/windows/duration-label.ts';
 import type { JobFile, SessionWindowFile, SlidingWindowFile, TumblingWindowFile } from './job-file-schema.ts';
 import { JOB_DEFAULTS, type JobSpec, type SourceSpec, type WindowSpec } from './job-spec.ts';
+import { modelStepSpecs } from './model-step-specs.ts';
 import type { PathProblem } from './schema-problems.ts';
 import { windowAssigner } from './window-assigner-of.ts';
 
@@ -14,8 +15,8 @@ export type WindowFile =
 
 /**
  * The checks a schema cannot make (durations that must be positive, window shapes the engine
- * refuses, aggregate names, topic patterns, window labels that would collide), and the defaults
- * filled in. Returns the job, or every problem found, each with its path.
+ * refuses, aggregate names, topic patterns, window labels that would collide, models against the
+ * model registry: `model-step-specs.ts`), and the defaults filled in. Returns the job, or every problem found, each with its path.
  */
 export function toJobSpec(
   file: JobFile,
@@ -100,6 +101,8 @@ export function toJobSpec(
     return spec;
   });
 
+  const models = modelStepSpecs(file.models ?? [], source, ms, problems);
+
   if (file.sinks !== undefined && file.sinks.influx === undefined && file.sinks.live !== true) {
     problems.push({
       path: ['sinks'],
@@ -114,7 +117,7 @@ export function toJobSpec(
       time: timeSpec,
       key: file.key ?? [...JOB_DEFAULTS.key],
       windows: windowSpecs,
-      models: [], // TODO(#5): the job file's `models` section
+      models,
       sinks:
         file.sinks === undefined
           ? { influx: { measurement: JOB_DEFAULTS.measurement }, live: JOB_DEFAULTS.live }

@@ -29,8 +29,10 @@ let shipped: JobSpec | undefined;
 
 /**
  * Eddy's default job (`default-job.yaml`): per device and metric, 10 s tumbling event-time windows
- * with count, mean, min, max and stddev, to InfluxDB `window_agg` and the live feed. The options
- * (from `eddy start`'s flags) replace its window size, out-of-orderness and quiet period.
+ * with count, mean, min, max and stddev, to InfluxDB `window_agg` and the live feed; and the
+ * `forecast` model, a Holt-Winters forecaster per series whose predictions and metrics go to
+ * InfluxDB `predictions` and `model_metrics` and the live feed. The options (from `eddy start`'s
+ * flags) replace its window size, out-of-orderness and quiet period.
  *
  * @example
  * defaultJobSpec({ windowMs: 60_000 }).windows[0]; // { type: 'tumbling', sizeMs: 60000, ... }
@@ -53,8 +55,10 @@ export function defaultJobSpec(options: DefaultJobOptions = {}): JobSpec {
 }
 
 /**
- * Builds the default job (see {@link defaultJobSpec}) on `env`, reading from `source` and writing
- * every window aggregate to each of `sinks`.
+ * Builds the default job's windows (see {@link defaultJobSpec}) on `env`, reading from `source`
+ * and writing every window aggregate to each of `sinks`: the window-aggregates pipeline the
+ * benchmarks and metrics tests measure. Its models are left out, as they have no sinks here (build
+ * `defaultJobSpec()` with `defineJob` and model sinks for them).
  *
  * readings ─ timestamps & watermarks ─ keyBy(device/metric) ─ tumbling window ─ summary ─ sinks
  */
@@ -64,5 +68,5 @@ export function defineDefaultJob(
   sinks: readonly Sink<WindowAggregate>[],
   options: DefaultJobOptions = {},
 ): void {
-  defineJob(env, defaultJobSpec(options), { source, results: sinks });
+  defineJob(env, { ...defaultJobSpec(options), models: [] }, { source, results: sinks });
 }

@@ -1,8 +1,11 @@
+import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
 import { defineJob } from '../config/define-job.ts';
 import type { JobSpec } from '../config/job-spec.ts';
 import type { LateReading } from '../domain/late-reading.ts';
+import type { Prediction } from '../domain/prediction.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
+import type { Sink } from '../engine/api/sink.ts';
 import { defineJobModule } from '../engine/runtime/parallel/job-module.ts';
 
 /** The names the job module reaches its main-thread source and sinks by (`runJob`'s `sources` / `sinks`). */
@@ -28,6 +31,11 @@ export interface JobFileArgs {
   readonly results: readonly string[];
   /** Whether a late-readings sink is bound ({@link JOB_FILE_BINDINGS}.lateReadings). */
   readonly lateReadings: boolean;
+  /**
+   * Which of the models' outputs have a bound sink: {@link JOB_FILE_BINDINGS}.predictions,
+   * modelMetrics, modelVersions (absent: none).
+   */
+  readonly modelOutputs?: readonly string[];
 }
 
 /** Where {@link jobFileModule} lives, for `runJob({ module })`. */
@@ -47,12 +55,19 @@ export const JOB_FILE_MODULE = new URL(import.meta.url);
  *   sinks: { influx: influxSink, live: liveFeed.sink('aggregate') },
  * });
  */
-const jobFileModule = defineJobModule<JobFileArgs>((env, { spec, results, lateReadings }) => {
-  defineJob(env, spec, {
-    source: env.boundSource<Reading>(JOB_FILE_BINDINGS.readings),
-    results: results.map((name) => env.boundSink<WindowAggregate>(name)),
-    ...(lateReadings ? { lateReadings: env.boundSink<LateReading>(JOB_FILE_BINDINGS.lateReadings) } : {}),
-  });
-});
+const jobFileModule = defineJobModule<JobFileArgs>(
+  (env, { spec, results, lateReadings, modelOutputs = [] }) => {
+    const modelSinks = <T>(name: string): Sink<T>[] =>
+      modelOutputs.includes(name) ? [env.boundSink<T>(name)] : [];
+    defineJob(env, spec, {
+      source: env.boundSource<Reading>(JOB_FILE_BINDINGS.readings),
+      results: results.map((name) => env.boundSink<WindowAggregate>(name)),
+      ...(lateReadings ? { lateReadings: env.boundSink<LateReading>(JOB_FILE_BINDINGS.lateReadings) } : {}),
+      predictions: modelSinks<Prediction>(JOB_FILE_BINDINGS.predictions),
+      modelMetrics: modelSinks<ModelMetricsReport>(JOB_FILE_BINDINGS.modelMetrics),
+      modelVersions: modelSinks<ModelVersion>(JOB_FILE_BINDINGS.modelVersions),
+    });
+  },
+);
 
 export default jobFileModule;

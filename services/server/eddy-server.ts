@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IPoint, ISchemaOptions } from 'influx';
+import { ModelRegistry } from '../../ml/operators/model-registry.ts';
 import { FleetRunner } from '../../simulators/fleet-runner.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
 import { buildApp, DEFAULT_DASHBOARDS_DIR } from '../api/build-app.ts';
@@ -9,16 +9,11 @@ import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
 import { windowStats } from '../config/define-job.ts';
-import { type JobSpec, payloadMappingOf } from '../config/job-spec.ts';
-import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
-import { InfluxSink } from '../connectors/influx/influx-sink.ts';
+import { payloadMappingOf } from '../config/job-spec.ts';
+import type { InfluxSink } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
-import { lateReadingsSchema, lateReadingToPoints } from '../connectors/influx/late-reading-points.ts';
-import { windowAggregatePoints, windowAggregateSchema } from '../connectors/influx/window-agg-points.ts';
 import { LiveFeed } from '../connectors/live/live-feed.ts';
-import type { LateReading } from '../domain/late-reading.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
-import type { Sink } from '../engine/api/sink.ts';
 import type { Source } from '../engine/api/source.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
 import { runJob } from '../engine/runtime/parallel/run-job.ts';
@@ -28,6 +23,7 @@ import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
+import { createJobSinks } from './job-sinks.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -92,34 +88,23 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     logger.info({ mode: ingest.mode, url: ingest.url }, 'MQTT broker');
 
     const liveFeed = new LiveFeed();
-    const influxOn = influx.mode !== 'disabled' ? influx : undefined;
-    const influxSink =
-      influxOn && spec.sinks.influx ? createAggregateSink(influxOn, spec, logger) : undefined;
-    // The job's sinks, bound by name in the main thread (the job module reaches them by these names).
-    const sinks: Record<string, Sink<unknown>> = {};
-    if (influxSink) sinks.influx = influxSink as Sink<unknown>;
-    if (spec.sinks.live) sinks.live = liveFeed.sink<WindowAggregate>('aggregate') as Sink<unknown>;
-    const results = Object.keys(sinks);
-    if (results.length === 0) {
-      throw new Error(
-        `job ${spec.name} writes its results only to InfluxDB, and there is none: ` +
-          'give --influx a URL, or set sinks.live: true in the job file',
-      );
-    }
-    const lateSink =
-      influxOn && spec.windows.some((w) => w.late === 'influx')
-        ? createLateSink(influxOn, logger)
-        : undefined;
-    if (lateSink) sinks[JOB_FILE_BINDINGS.lateReadings] = lateSink as Sink<unknown>;
+    const models = new ModelRegistry();
+    models.declare(spec.models);
+    const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: models.sink(), logger });
     const parallelism = options.parallelism ?? 1;
     const job = await runJob<JobFileArgs>({
       name: spec.name,
       module: JOB_FILE_MODULE,
-      args: { spec, results, lateReadings: lateSink !== undefined },
+      args: {
+        spec,
+        results: sinks.results,
+        lateReadings: sinks.lateReadings,
+        modelOutputs: sinks.modelOutputs,
+      },
       parallelism,
       clock,
       sources: { [JOB_FILE_BINDINGS.readings]: ingest.source as Source<unknown> },
-      sinks,
+      sinks: sinks.bound,
       checkpointing: {
         store: checkpoints.store,
         intervalMs: checkpoints.intervalMs,
@@ -130,7 +115,10 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     }).catch((error: unknown) => {
       throw withRestoreRemedy(error, checkpoints);
     });
-    logger.info({ job: spec.name, windows: spec.windows.length, parallelism }, 'job started');
+    logger.info(
+      { job: spec.name, windows: spec.windows.length, models: spec.models.length, parallelism },
+      'job started',
+    );
     cleanup.push(() => job.stop());
     job.finished.catch((error) => logger.error({ err: error }, 'the job failed'));
 
@@ -138,14 +126,14 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     if (simulator) cleanup.push(() => simulator.stop());
 
     const health = (): HealthReport =>
-      healthReport({ startedAt, now: clock.now(), ingest, influx, influxSink, job });
+      healthReport({ startedAt, now: clock.now(), ingest, influx, influxSink: sinks.aggregates, job });
     const metrics = createEngineMetrics({
       clock,
       jobs: () => [
         {
           job,
           telemetrySources: [ingest.source],
-          influxSinks: [influxSink, lateSink].filter((sink) => sink !== undefined),
+          influxSinks: sinks.influx,
         },
       ],
     });
@@ -157,6 +145,7 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       dashboardsDir: await dashboardsDir(logger),
       checkpoints: checkpoints.store,
       savepoints: savepointTaker(job, checkpoints.savepointDir, clock, requestStop),
+      models,
     });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => app.close());
@@ -166,48 +155,6 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     await undo();
     throw error;
   }
-}
-
-/** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */
-function createAggregateSink(
-  influx: Exclude<InfluxTarget, { mode: 'disabled' }>,
-  spec: JobSpec,
-  logger: Logger,
-) {
-  const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
-  const extraFields = spec.windows.flatMap((w) => w.aggregates);
-  return createInfluxSink<WindowAggregate>(influx, logger, {
-    name: `influx:${measurement}`,
-    schema: windowAggregateSchema(influx.url.database, measurement, extraFields),
-    toPoints: windowAggregatePoints(measurement),
-  });
-}
-
-/** Late readings of `late: influx` windows, to measurement `late_readings`. */
-function createLateSink(influx: Exclude<InfluxTarget, { mode: 'disabled' }>, logger: Logger) {
-  return createInfluxSink<LateReading>(influx, logger, {
-    name: 'influx:late_readings',
-    schema: lateReadingsSchema(influx.url.database),
-    toPoints: lateReadingToPoints,
-  });
-}
-
-/** A sink of its own client (with the measurement's schema registered, so field types are right). */
-function createInfluxSink<T>(
-  influx: Exclude<InfluxTarget, { mode: 'disabled' }>,
-  logger: Logger,
-  sink: { name: string; schema: ISchemaOptions; toPoints: (record: T) => IPoint[] },
-): InfluxSink<T> {
-  const client = createInfluxClient(influx.url);
-  client.addSchema(sink.schema);
-  return new InfluxSink<T>({
-    name: sink.name,
-    client,
-    database: influx.url.database,
-    endpoint: formatInfluxUrl(influx.url),
-    toPoints: sink.toPoints,
-    logger,
-  });
 }
 
 async function startSimulator(options: StartOptions, ingest: MqttIngest, logger: Logger) {

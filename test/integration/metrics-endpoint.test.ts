@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait-for.ts';
 
 /**
  * `GET /metrics` of a whole running Eddy (embedded broker, three simulated devices, the real test
- * InfluxDB): the server wires the job, its MQTT source and its InfluxDB sink into the endpoint.
+ * InfluxDB): the server wires the job, its MQTT source and its InfluxDB sinks into the endpoint.
  */
 describe('GET /metrics of a running Eddy', () => {
   const database = uniqueDatabase('metrics_endpoint');
@@ -43,7 +43,9 @@ describe('GET /metrics of a running Eddy', () => {
     expect(sampleValue(families, 'eddy_source_watermark_lag_seconds', { job, source })).toBeGreaterThan(0);
     const window = metrics.operators.find((o) => o.stateKeys !== undefined)!.name;
     expect(sampleValue(families, 'eddy_operator_state_keys', { job, operator: window })).toBeGreaterThan(0);
-    expect(sampleValue(families, 'eddy_influx_reachable', { job })).toBe(1);
+    // One InfluxDB sink per measurement: the windows' and, for the default job's model, its outputs'.
+    for (const sink of ['influx:window_agg', 'influx:predictions', 'influx:model_metrics'])
+      expect(sampleValue(families, 'eddy_influx_reachable', { job, sink })).toBe(1);
     expect(sampleValue(families, 'eddy_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

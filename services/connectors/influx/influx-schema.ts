@@ -14,6 +14,7 @@ import { FieldType, type ISchemaOptions } from 'influx';
  * @example
  * WINDOW_AGG.measurement;          // 'window_agg'
  * WINDOW_AGG.fields.count;         // 'count', an integer field
+ * PREDICTIONS.tags.model;          // 'model'
  * eddyInfluxSchemas('plant');      // what createInfluxClient registers for database `plant`
  */
 export const WINDOW_AGG = {
@@ -29,6 +30,56 @@ export const WINDOW_AGG = {
   },
 } as const;
 
+/**
+ * A model's prediction for one reading (`services/domain/prediction.ts`), stamped with the
+ * reading's event time: the reading (`value`), the prediction (`expected`) and its interval.
+ */
+export const PREDICTIONS = {
+  measurement: 'predictions',
+  tags: { device: 'device', metric: 'metric', model: 'model' },
+  fields: { value: 'value', expected: 'expected', lower: 'lower', upper: 'upper' },
+  fieldTypes: {
+    value: FieldType.FLOAT,
+    expected: FieldType.FLOAT,
+    lower: FieldType.FLOAT,
+    upper: FieldType.FLOAT,
+  },
+} as const;
+
+/**
+ * A model's prequential metrics for one key (`ModelMetricsReport` of `ml/operators/model-outputs.ts`),
+ * `scope` cumulative or rolling; a field per metric the model's kind computes. `key` is an
+ * InfluxQL keyword: quote it in queries (`WHERE "key" = 'boiler-1/temperature'`).
+ */
+export const MODEL_METRICS = {
+  measurement: 'model_metrics',
+  tags: { model: 'model', key: 'key', scope: 'scope' },
+  fields: {
+    count: 'count',
+    version: 'version',
+    mae: 'mae',
+    rmse: 'rmse',
+    r2: 'r2',
+    accuracy: 'accuracy',
+    log_loss: 'log_loss',
+    f1: 'f1',
+    roc_auc: 'roc_auc',
+    inertia: 'inertia',
+  },
+  fieldTypes: {
+    count: FieldType.INTEGER,
+    version: FieldType.INTEGER,
+    mae: FieldType.FLOAT,
+    rmse: FieldType.FLOAT,
+    r2: FieldType.FLOAT,
+    accuracy: FieldType.FLOAT,
+    log_loss: FieldType.FLOAT,
+    f1: FieldType.FLOAT,
+    roc_auc: FieldType.FLOAT,
+    inertia: FieldType.FLOAT,
+  },
+} as const;
+
 /** The precision every Eddy point is written with: epoch milliseconds. */
 export const WRITE_PRECISION = 'ms';
 
@@ -41,7 +92,7 @@ export interface MeasurementSchema {
 }
 
 /** Every measurement Eddy writes. New ones (predictions, anomalies, model and engine metrics) go here. */
-export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [WINDOW_AGG];
+export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [WINDOW_AGG, PREDICTIONS, MODEL_METRICS];
 
 /**
  * The schema in the `influx` client's form, for `database`. The client needs it to write integer

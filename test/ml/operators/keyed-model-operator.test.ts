@@ -3,6 +3,7 @@ import { holtWintersSpec } from '../../../ml/models/holt-winters.ts';
 import { type LinearRegression, linearRegressionSpec } from '../../../ml/models/linear-regression.ts';
 import { logisticRegressionSpec } from '../../../ml/models/logistic-regression.ts';
 import { passiveAggressiveRegressorSpec } from '../../../ml/models/passive-aggressive-regressor.ts';
+import { MODEL_VERSIONS } from '../../../ml/operators/keyed-estimator-operator.ts';
 import {
   type KeyedModelMode,
   KeyedModelOperator,
@@ -10,6 +11,7 @@ import {
 } from '../../../ml/operators/keyed-model-operator.ts';
 import { learnAndPredict } from '../../../ml/operators/keyed-models.ts';
 import type { ModelChoice } from '../../../ml/operators/model-handle.ts';
+import type { ModelVersion } from '../../../ml/operators/model-outputs.ts';
 import { createRandom } from '../../../services/common/random.ts';
 import { CollectingSink } from '../../../services/engine/api/sinks/collecting-sink.ts';
 import { CollectionSource } from '../../../services/engine/api/sources/collection-source.ts';
@@ -82,7 +84,7 @@ function prequentialReference(input: readonly Sample[]): KeyedPrediction<string,
     models.set(s.device, model);
     const prediction = model.predictOne({ x: s.x });
     if (s.y !== undefined) model.learnOne({ x: s.x }, s.y);
-    return { key: s.device, ts: s.ts, prediction, target: s.y };
+    return { key: s.device, ts: s.ts, prediction, target: s.y, version: 0 };
   });
 }
 
@@ -133,13 +135,20 @@ describe('KeyedModelOperator: one model per key', () => {
     expect(twice[1]?.prediction).toBeGreaterThan(0);
   });
 
-  it('emits with the record timestamp and passes watermarks through', () => {
+  it('emits with the record timestamp and passes watermarks through, after the versions they publish', () => {
     const h = harness();
     h.element({ device: 'd1', ts: 500, x: 0.5, y: 2 }, 500).watermark(400);
-    expect(h.take()).toEqual([
-      { record: { key: 'd1', ts: 500, prediction: 0, target: 2 }, timestamp: 500 },
-      { watermark: 400 },
-    ]);
+    const [prediction, version, watermark] = h.take();
+    expect(prediction).toEqual({
+      record: { key: 'd1', ts: 500, prediction: 0, target: 2, version: 0 },
+      timestamp: 500,
+    });
+    expect(version).toMatchObject({
+      side: 'model-versions',
+      record: { key: 'd1', version: 1, ts: 500 },
+      timestamp: 500,
+    });
+    expect(watermark).toEqual({ watermark: 400 });
   });
 
   it('predicts without learning records that have no target', () => {
@@ -150,11 +159,16 @@ describe('KeyedModelOperator: one model per key', () => {
     expect(op.learnedBy('d1')).toBe(100);
   });
 
-  it('learn emits nothing but watermarks; predict never learns', () => {
+  it('learn emits nothing but model versions and watermarks; predict never learns', () => {
     const learner = operator('learn');
     const h = harness(learner);
-    feed(h, samples(100, 5));
-    expect(h.watermark(10).take()).toEqual([{ watermark: 10 }]);
+    expect(feed(h, samples(100, 5))).toEqual([]);
+    expect(
+      h
+        .watermark(10)
+        .take()
+        .map((e) => ('side' in e ? e.side : 'watermark' in e ? 'watermark' : 'record')),
+    ).toEqual(['model-versions', 'model-versions', 'watermark']);
     expect(learner.learnedBy('d1')).toBe(50);
 
     const predictor = operator('predict');
@@ -283,12 +297,28 @@ describe('learnAndPredict on a keyed stream (StreamEnvironment job)', () => {
         WatermarkStrategy.forBoundedOutOfOrderness<Sample>(0).withTimestampAssigner((s) => s.ts),
       )
       .keyBy((s) => s.device);
-    learnAndPredict(keyed, { model: MODEL, example: (s) => ({ x: { x: s.x }, y: s.y }), name: 'fit' })
-      .uid('device-fit')
-      .sinkTo(sink);
+    const versions = new CollectingSink<ModelVersion>('versions');
+    const predictions = learnAndPredict(keyed, {
+      model: MODEL,
+      example: (s) => ({ x: { x: s.x }, y: s.y }),
+      name: 'fit',
+    }).uid('device-fit');
+    predictions.sinkTo(sink);
+    predictions.getSideOutput(MODEL_VERSIONS).sinkTo(versions);
     const job = await env.start('keyed-models');
     await job.finished;
-    expect(sink.records).toEqual(prequentialReference(input));
+    // versions move with the watermarks; the predictions are the reference's otherwise
+    expect(sink.records.map(({ version: _, ...p }) => p)).toEqual(
+      prequentialReference(input).map(({ version: _, ...p }) => p),
+    );
+    for (const device of ['d1', 'd2']) {
+      const published = versions.records.filter((v) => v.key === device).map((v) => v.version);
+      expect(published.length).toBeGreaterThan(0);
+      expect(published).toEqual(published.map((_, i) => i + 1));
+      const used = sink.records.filter((p) => p.key === device).map((p) => p.version);
+      expect(used).toEqual([...used].sort((a, b) => a - b));
+      expect(used.at(-1)).toBeLessThanOrEqual(published.at(-1)!);
+    }
     expect(sink.timestamps).toEqual(input.map((s) => s.ts));
     const metrics = job.metrics().operators.find((o) => o.name === 'fit');
     expect(metrics).toMatchObject({ recordsIn: 400, recordsOut: 400, stateKeys: 2 });

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Forecast } from '../../../ml/core/estimator.ts';
+import { holtWintersSpec } from '../../../ml/models/holt-winters.ts';
+import { fullModelParams } from '../../../ml/operators/model-handle.ts';
 import { JOB_DEFAULTS } from '../../../services/config/job-spec.ts';
 import { parseJobFile } from '../../../services/config/parse-job-file.ts';
 import { CollectingSink } from '../../../services/engine/api/sinks/collecting-sink.ts';
@@ -31,9 +34,42 @@ describe('the default job file', () => {
           late: 'count',
         },
       ],
+      models: [
+        {
+          name: 'forecast',
+          estimator: 'holt-winters',
+          params: { stepMs: 1_000, seasonMs: 1_000, alpha: 0.1, beta: 0.001, gamma: 0 },
+          per: 'series',
+          timeFeatures: false,
+          scale: true,
+          coverage: 0.95,
+          versionEveryMs: JOB_DEFAULTS.models.versionEveryMs,
+          metricsEveryMs: 10_000,
+          rollingWindow: JOB_DEFAULTS.models.rollingWindow,
+        },
+      ],
       sinks: { influx: { measurement: 'window_agg' }, live: true },
     });
     expect(spec.windows[0]?.aggregates).toEqual(JOB_DEFAULTS.aggregates);
+  });
+
+  it('forecasts every reading of a simulated device, with an interval, from its 4th reading', () => {
+    const [model] = defaultJobSpec().models;
+    const spec = holtWintersSpec;
+    if (spec.type !== 'forecaster' || model?.estimator !== spec.name) throw new Error('not holt-winters');
+    const forecaster = spec.create(fullModelParams({ spec, params: model.params }));
+    const T = 1_700_000_000_123; // devices read every second, at any millisecond
+    const forecasts: (Forecast | undefined)[] = [];
+    for (let i = 0; i < 60; i++) {
+      const value = 21 + 0.01 * i + 0.2 * Math.sin(i * 2.1); // a slow trend under noise
+      forecasts.push(forecaster.forecast([T + i * 1_000], model.coverage)[0]);
+      forecaster.learnOne(value, T + i * 1_000);
+    }
+    expect(forecasts.findIndex((f) => f !== undefined)).toBe(3);
+    const last = forecasts.at(-1)!;
+    expect(last.lower).toBeLessThan(last.value);
+    expect(last.upper).toBeGreaterThan(last.value);
+    expect(last.value).toBeCloseTo(21.59, 0);
   });
 });
 

@@ -1,0 +1,224 @@
+import type { Key, KeySelector } from '../../services/engine/api/functions.ts';
+import { OutputTag } from '../../services/engine/api/output-tag.ts';
+import type {
+  OperatorSnapshot,
+  RestoredOperator,
+} from '../../services/engine/checkpoint/checkpoint-types.ts';
+import type { Checkpointed } from '../../services/engine/checkpoint/checkpointed.ts';
+import { checkShapeCompatible } from '../../services/engine/checkpoint/state-shape.ts';
+import { keyGroupOf } from '../../services/engine/key-groups.ts';
+import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
+import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { copyPlain } from '../../services/engine/state/copy-plain.ts';
+import type { ModelSpec } from '../core/model-spec.ts';
+import type { TrainsInBackground } from '../tf/background-training.ts';
+import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
+import {
+  type EstimatorHolder,
+  type KeyedModelEntry,
+  restoreKeyedModels,
+  snapshotKeyedModels,
+} from './keyed-model-snapshots.ts';
+import { fullModelParams, type ModelChoice, type ModelParamValue } from './model-handle.ts';
+import type { ModelVersion } from './model-outputs.ts';
+
+/**
+ * The side output of every per-key model operator: its model versions (Flink ML's model-data stream).
+ *
+ * @example
+ * learnAndPredict(keyed, options).getSideOutput(MODEL_VERSIONS).sinkTo(registrySink);
+ */
+export const MODEL_VERSIONS = new OutputTag<ModelVersion>('model-versions');
+
+/**
+ * How often per-key models publish a version by default (event time): once a minute.
+ *
+ * @example
+ * new KeyedModelOperator({ ...config, versionEveryMs: DEFAULT_VERSION_EVERY_MS * 5 }); // every 5 min
+ */
+export const DEFAULT_VERSION_EVERY_MS = 60_000;
+
+/** What every per-key model operator is configured with. */
+export interface KeyedEstimatorConfig<IN, K extends Key> {
+  readonly name: string;
+  readonly keySelector: KeySelector<IN, K>;
+  readonly model: ModelChoice;
+  /** The job's name for the model, in its versions (default: the operator's name). */
+  readonly modelName?: string;
+  /** At most one version per key this often, in event time (default {@link DEFAULT_VERSION_EVERY_MS}). */
+  readonly versionEveryMs?: number;
+}
+
+/** The state shape of a per-key model operator: the model's kind and full hyperparameters. */
+export interface KeyedModelShape {
+  readonly layout: 1;
+  readonly model: string;
+  readonly type: string;
+  readonly params: Readonly<Record<string, ModelParamValue>>;
+}
+
+/**
+ * What per-key model operators share (`KeyedModelOperator`, `KeyedForecastOperator`): one model
+ * per key, built when the key's first record arrives; model versions; checkpoints.
+ *
+ * - Versions: a key whose model learned since its last version gets a new one (1, 2, … per key)
+ *   on the side output {@link MODEL_VERSIONS} when a watermark is due (at most once per
+ *   `versionEveryMs` of event time, see `EventTimeSchedule`), stamped with the latest time the
+ *   model learned. Only those keys are visited (in key order), not every key.
+ * - Checkpoints: `snapshotState` holds every key's `estimator.snapshot()`, records learned,
+ *   version and whether it learned since, by key group; `restoreState` rebuilds the models of the
+ *   key groups this subtask owns (at any parallelism) and refuses a checkpoint taken with another
+ *   model or other hyperparameters (`IncompatibleStateError` naming the operator).
+ *
+ * @example
+ * class Learner extends KeyedEstimatorOperator<Row, never, string, ModelHandle> {
+ *   processElement(row: Row, ts: number) {
+ *     const entry = this.entryOf(row.device);
+ *     entry.model.learn(row.x, row.y);
+ *     this.learnedAt(row.device, entry, ts);
+ *   }
+ * }
+ */
+export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends EstimatorHolder>
+  extends BaseOperator<IN, OUT>
+  implements Checkpointed
+{
+  // configuration
+  protected readonly keySelector: KeySelector<IN, K>;
+  private readonly spec: ModelSpec;
+  private readonly params: Readonly<Record<string, ModelParamValue>>;
+  private readonly modelName: string;
+  private readonly newModel: () => M;
+
+  // checkpointed
+  private readonly models = new Map<K, KeyedModelEntry<M>>();
+  private readonly versions: EventTimeSchedule;
+
+  // derived from the models on restore
+  private readonly dirty = new Set<K>();
+
+  /** `create` builds a key's model from the spec and full hyperparameters (and refuses a model type it cannot run). */
+  constructor(
+    config: KeyedEstimatorConfig<IN, K>,
+    private readonly kind: string,
+    create: (spec: ModelSpec, params: Readonly<Record<string, ModelParamValue>>) => M,
+  ) {
+    super(config.name);
+    this.keySelector = config.keySelector;
+    this.spec = config.model.spec;
+    this.params = fullModelParams(config.model);
+    this.modelName = config.modelName ?? config.name;
+    this.versions = new EventTimeSchedule(config.versionEveryMs ?? DEFAULT_VERSION_EVERY_MS);
+    this.newModel = () => create(this.spec, this.params);
+    this.newModel(); // refuses a model it cannot run, now
+  }
+
+  /** The model of `key`, if it has seen a record (for tests and inspection). */
+  modelOf(key: K): M | undefined {
+    return this.models.get(key)?.model;
+  }
+
+  /** Records the model of `key` learned from. */
+  learnedBy(key: K): number {
+    return this.models.get(key)?.learned ?? 0;
+  }
+
+  /** The last version published for `key` (0: none yet). */
+  versionOf(key: K): number {
+    return this.models.get(key)?.version ?? 0;
+  }
+
+  override processWatermark(watermark: number): void {
+    if (this.versions.due(watermark)) this.publishVersions();
+    super.processWatermark(watermark);
+  }
+
+  override async close(): Promise<void> {
+    const trainers = [...this.models.values()].map((e) => e.model.estimator as Partial<TrainsInBackground>);
+    await Promise.all(trainers.map((t) => t.dispose?.()));
+  }
+
+  override metrics(): OperatorMetrics {
+    return { ...super.metrics(), stateKeys: this.models.size, stateEntries: this.models.size };
+  }
+
+  /** Every key's model snapshot (copied) by key group, the watermark and the version schedule. */
+  snapshotState(_checkpointId: number): OperatorSnapshot {
+    const { groups, keys } = snapshotKeyedModels(this.models);
+    return {
+      uid: this.uid,
+      kind: this.kind,
+      shape: this.stateShape(),
+      keyGroups: groups,
+      keys,
+      operatorState: { watermark: this.watermark, versions: this.versions.toJSON() },
+    };
+  }
+
+  /** After `open()`, before any input: the models of the key groups this subtask owns. */
+  restoreState(restored: RestoredOperator): void {
+    checkShapeCompatible(this.uid, restored.shape, this.stateShape());
+    try {
+      restoreKeyedModels(restored.keyGroups, () => this.newModel(), this.models);
+    } catch (error) {
+      throw new Error(`cannot restore operator "${this.uid}": ${(error as Error).message}`, { cause: error });
+    }
+    for (const [key, entry] of this.models) if (entry.dirty) this.dirty.add(key);
+    const states = restored.operatorStates.map(
+      ({ state }) => (state ?? {}) as { watermark?: unknown; versions?: unknown },
+    );
+    const watermarks = states.flatMap((s) => (typeof s.watermark === 'number' ? [s.watermark] : []));
+    if (watermarks.length > 0) this.watermark = Math.max(this.watermark, Math.min(...watermarks));
+    this.versions.restore(states.map((s) => s.versions));
+  }
+
+  /** The entry of `key`, made with a fresh model when the key is new. */
+  protected entryOf(key: K): KeyedModelEntry<M> {
+    let entry = this.models.get(key);
+    if (entry === undefined) {
+      const keyGroup = keyGroupOf(key, this.context.maxParallelism);
+      entry = { keyGroup, model: this.newModel(), learned: 0, version: 0, lastTs: -Infinity, dirty: false };
+      this.models.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Counts a record the model of `key` just learned, at event time `ts`. */
+  protected learnedAt(key: K, entry: KeyedModelEntry<M>, ts: number): void {
+    entry.learned++;
+    if (ts > entry.lastTs) entry.lastTs = ts;
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty.add(key);
+    }
+  }
+
+  private publishVersions(): void {
+    const { name: estimator, type } = this.spec;
+    for (const key of inKeyOrder(this.dirty)) {
+      const entry = this.models.get(key)!;
+      entry.dirty = false;
+      entry.version++;
+      const version: ModelVersion = {
+        model: this.modelName,
+        estimator,
+        type,
+        key: String(key),
+        version: entry.version,
+        ts: entry.lastTs,
+        learned: entry.learned,
+        snapshot: copyPlain(entry.model.estimator.snapshot()),
+      };
+      this.output.sideOutput(MODEL_VERSIONS, version, entry.lastTs);
+    }
+    this.dirty.clear();
+  }
+
+  private get uid(): string {
+    return this.context.uid ?? this.name;
+  }
+
+  private stateShape(): KeyedModelShape {
+    return { layout: 1, model: this.spec.name, type: this.spec.type, params: this.params };
+  }
+}

@@ -1,0 +1,193 @@
+import type {
+  OperatorSnapshot,
+  RestoredOperator,
+} from '../../services/engine/checkpoint/checkpoint-types.ts';
+import type { Checkpointed } from '../../services/engine/checkpoint/checkpointed.ts';
+import { checkShapeCompatible } from '../../services/engine/checkpoint/state-shape.ts';
+import { keyGroupOf } from '../../services/engine/key-groups.ts';
+import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
+import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import type { MetricState } from '../evaluation/metric.ts';
+import {
+  PrequentialEvaluation,
+  type PrequentialEvaluationState,
+} from '../evaluation/prequential-evaluation.ts';
+import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
+import { byKeyGroup } from './keyed-model-snapshots.ts';
+import type { ModelMetricsReport } from './model-outputs.ts';
+import type { Scoring } from './prequential-outcomes.ts';
+
+/** What a prequential metrics step scores (see `Scoring`), for which model, over what window, how often. */
+export interface PrequentialMetricsConfig<IN, O extends MetricState> extends Scoring<IN, O> {
+  readonly name: string;
+  /** The job's name for the model (the reports' `model`). */
+  readonly model: string;
+  /** Predictions the rolling metrics cover. */
+  readonly rollingWindow: number;
+  /** Reports at most this often, in event time. */
+  readonly metricsEveryMs: number;
+}
+
+/** One key's metrics. */
+interface MetricsEntry<O extends MetricState> {
+  readonly keyGroup: number;
+  readonly evaluation: PrequentialEvaluation<O>;
+  /** The version of the latest prediction scored. */
+  version: number;
+  /** The latest prediction time scored. */
+  lastTs: number;
+  /** Scored a prediction since the last report. */
+  dirty: boolean;
+}
+
+/** How a key is stored in a key group: `[key, evaluation, version, latest time, scored since the report]`. */
+type SavedMetrics = [
+  key: string,
+  evaluation: PrequentialEvaluationState,
+  version: number,
+  lastTs: number,
+  dirty: boolean,
+];
+
+/**
+ * Prequential (test-then-train) metrics of one model per key: each prediction (made before the
+ * model learned its record) is scored into the cumulative and rolling metrics of the model's type
+ * (see `predictionScoring`, `forecastScoring`). When a watermark is due (at most once per
+ * `metricsEveryMs` of event time, and at the end of input) every key that scored a prediction
+ * since its last report gets two {@link ModelMetricsReport}s, `cumulative` and `rolling`, stamped
+ * with its latest prediction's time and version; only those keys are visited, in key order.
+ *
+ * Keyed by the predictions' `key`: its input must be partitioned by it (chained after the keyed
+ * model operator that made them, or after a `keyBy` on it). Checkpointed by key group (metric
+ * states and the rolling window's outcomes); a restore refuses a checkpoint of another model or
+ * other metrics. Watermarks pass through.
+ *
+ * @example
+ * const op = new PrequentialMetricsOperator({
+ *   name: 'metrics', model: 'temperature', ...forecastScoring, rollingWindow: 1000, metricsEveryMs: 60_000,
+ * }); // → { model: 'temperature', key: 'boiler-1/temperature', scope: 'rolling', metrics: { mae, rmse, r2 }, ... }
+ */
+export class PrequentialMetricsOperator<IN, O extends MetricState>
+  extends BaseOperator<IN, ModelMetricsReport>
+  implements Checkpointed
+{
+  // configuration
+  private readonly config: PrequentialMetricsConfig<IN, O>;
+  private readonly metricNames: readonly string[];
+
+  // checkpointed
+  private readonly entries = new Map<string, MetricsEntry<O>>();
+  private readonly reports: EventTimeSchedule;
+
+  // derived from the entries on restore
+  private readonly dirty = new Set<string>();
+
+  constructor(config: PrequentialMetricsConfig<IN, O>) {
+    super(config.name);
+    this.config = config;
+    this.metricNames = config.family().map((m) => m.name);
+    this.reports = new EventTimeSchedule(config.metricsEveryMs);
+    new PrequentialEvaluation(config.family, config.rollingWindow); // refuses a bad window, now
+  }
+
+  processElement(record: IN, timestamp: number): void {
+    this.recordsIn++;
+    const scored = this.config.outcome(record);
+    if (scored === undefined) return;
+    const entry = this.entryOf(scored.key);
+    entry.evaluation.update(scored.outcome);
+    entry.version = scored.version;
+    if (timestamp > entry.lastTs) entry.lastTs = timestamp;
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty.add(scored.key);
+    }
+  }
+
+  override processWatermark(watermark: number): void {
+    if (this.reports.due(watermark)) this.report();
+    super.processWatermark(watermark);
+  }
+
+  override metrics(): OperatorMetrics {
+    return { ...super.metrics(), stateKeys: this.entries.size, stateEntries: this.entries.size };
+  }
+
+  snapshotState(_checkpointId: number): OperatorSnapshot {
+    const groups = byKeyGroup(
+      this.entries,
+      (key, e): SavedMetrics => [key, e.evaluation.snapshot(), e.version, e.lastTs, e.dirty],
+    );
+    return {
+      uid: this.uid,
+      kind: 'prequential-metrics',
+      shape: this.stateShape(),
+      keyGroups: groups,
+      keys: this.entries.size,
+      operatorState: { reports: this.reports.toJSON() },
+    };
+  }
+
+  restoreState(restored: RestoredOperator): void {
+    checkShapeCompatible(this.uid, restored.shape, this.stateShape());
+    for (const [keyGroup, data] of restored.keyGroups) {
+      for (const [key, evaluation, version, lastTs, dirty] of data as SavedMetrics[]) {
+        const entry = this.entryOf(key, keyGroup);
+        try {
+          entry.evaluation.restore(evaluation);
+        } catch (error) {
+          throw new Error(`cannot restore operator "${this.uid}", key ${key}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        Object.assign(entry, { version, lastTs, dirty });
+        if (dirty) this.dirty.add(key);
+      }
+    }
+    this.reports.restore(
+      restored.operatorStates.map(({ state }) => (state as { reports?: unknown })?.reports),
+    );
+  }
+
+  private entryOf(key: string, keyGroup?: number): MetricsEntry<O> {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = {
+        keyGroup: keyGroup ?? keyGroupOf(key, this.context.maxParallelism),
+        evaluation: new PrequentialEvaluation(this.config.family, this.config.rollingWindow),
+        version: 0,
+        lastTs: Number.NEGATIVE_INFINITY,
+        dirty: false,
+      };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private report(): void {
+    const { model } = this.config;
+    for (const key of inKeyOrder(this.dirty)) {
+      const entry = this.entries.get(key)!;
+      entry.dirty = false;
+      const { evaluation, version, lastTs: ts } = entry;
+      const common = { model, key, version, ts };
+      this.emit(
+        { ...common, scope: 'cumulative', count: evaluation.count, metrics: evaluation.cumulative() },
+        ts,
+      );
+      this.emit(
+        { ...common, scope: 'rolling', count: evaluation.rollingCount, metrics: evaluation.rolling() },
+        ts,
+      );
+    }
+    this.dirty.clear();
+  }
+
+  private get uid(): string {
+    return this.context.uid ?? this.name;
+  }
+
+  private stateShape(): { layout: 1; model: string; metrics: readonly string[] } {
+    return { layout: 1, model: this.config.model, metrics: this.metricNames };
+  }
+}

@@ -1,0 +1,246 @@
+import type { ModelSpec } from '../../ml/core/model-spec.ts';
+import { findModelSpec } from '../../ml/models/registry.ts';
+import { MODEL_VERSIONS } from '../../ml/operators/keyed-estimator-operator.ts';
+import type { KeyedPrediction } from '../../ml/operators/keyed-model-operator.ts';
+import {
+  deviceRows,
+  learnAndForecast,
+  learnAndPredict,
+  prequentialMetrics,
+} from '../../ml/operators/keyed-models.ts';
+import { type Target, withStandardScaler } from '../../ml/operators/model-handle.ts';
+import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
+import { forecastScoring, predictionScoring } from '../../ml/operators/prequential-outcomes.ts';
+import { rowExample } from '../../ml/operators/row-example.ts';
+import type { Prediction } from '../domain/prediction.ts';
+import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
+import type { DataStream } from '../engine/api/data-stream.ts';
+import type { Sink } from '../engine/api/sink.ts';
+import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
+import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
+import type { JobConnections } from './define-job.ts';
+import type { ModelStepSpec } from './job-spec.ts';
+import { shareSink } from './shared-sink.ts';
+
+/**
+ * Where a job's models write: predictions, prequential metrics and model versions (each optional).
+ *
+ * @example
+ * const sinks: ModelConnections = { predictions: [influxPredictions], modelVersions: [registrySink] };
+ */
+export type ModelConnections = Pick<JobConnections, 'predictions' | 'modelMetrics' | 'modelVersions'>;
+
+/** What one model step makes, each built only when something consumes it. */
+interface ModelOutputs {
+  predictions(): DataStream<Prediction>;
+  metrics(): DataStream<ModelMetricsReport>;
+  versions(): DataStream<ModelVersion>;
+}
+
+/**
+ * The metric of a clusterer's predictions (the cluster index of a device's row).
+ *
+ * @example
+ * { device: 'pump-1', metric: CLUSTER_METRIC, model: 'modes', ts, value: NaN, expected: 1, lower: NaN, upper: NaN }
+ */
+export const CLUSTER_METRIC = 'cluster';
+
+/**
+ * Builds a job file's models on its readings (after timestamps and watermarks), one branch each:
+ *
+ *   readings ─┬─ filter(metrics) ─ keyBy(device/metric) ─ forecast per series ─┬─ predictions
+ *             │                                                                ├─ metrics ─ modelMetrics
+ *             └─ filter ─ keyBy(device) ─ rows ─ model per device ──────────────┴─ versions ─ modelVersions
+ *
+ * - `per: series` (forecasters): per reading, the series' forecast of its time, then learning.
+ * - `per: device` (regressors, classifiers, clusterers): on device rows (a device's readings of one
+ *   timestamp), `target` predicted from `features` (and the time of day with `timeFeatures`),
+ *   behind a running standard scaler with `scale`.
+ * - `per: global`: one model for the fleet (not wired yet: throws).
+ *
+ * Each model's state is checkpointed under uid `model-<name>` (its rows `model-<name>-rows`, its
+ * metrics `model-<name>-metrics`). Predictions go out as {@link Prediction}s (a forecast's metric is
+ * its series'; a regressor's or classifier's the target; a clusterer's `cluster`, with the cluster
+ * index as `expected`); `value` is the actual (NaN if the row has none), `lower` / `upper` NaN
+ * when the model gives no interval. Metrics are computed only when a metrics sink is given.
+ *
+ * @example
+ * defineModels(env, spec, env.fromSource(source, watermarks), {
+ *   predictions: [influxPredictions, livePredictions], modelMetrics: [influxMetrics], modelVersions: [registry],
+ * });
+ */
+export function defineModels(
+  env: StreamEnvironment,
+  spec: { readonly models: readonly ModelStepSpec[] },
+  readings: DataStream<Reading>,
+  connections: ModelConnections,
+): void {
+  if (spec.models.length === 0) return;
+  const predictionSinks = (connections.predictions ?? []).map((sink) => shareSink(sink));
+  const metricsSinks = (connections.modelMetrics ?? []).map((sink) => shareSink(sink));
+  const versionSinks = (connections.modelVersions ?? []).map((sink) => shareSink(sink));
+  for (const step of spec.models) {
+    const outputs = defineModel(env, step, readings);
+    fanOut(outputs.predictions, predictionSinks);
+    fanOut(outputs.metrics, metricsSinks);
+    fanOut(outputs.versions, versionSinks);
+  }
+}
+
+/**
+ * The checkpoint uid of a job's model `name` (its helper steps add `-rows`, `-metrics`).
+ *
+ * @example
+ * modelUid('forecast'); // 'model-forecast'
+ */
+export function modelUid(name: string): string {
+  return `model-${name}`;
+}
+
+function defineModel(
+  env: StreamEnvironment,
+  step: ModelStepSpec,
+  readings: DataStream<Reading>,
+): ModelOutputs {
+  const spec = findModelSpec(step.estimator);
+  switch (step.per) {
+    case 'series':
+      return forecastPerSeries(env, step, spec, readings);
+    case 'device':
+      return modelPerDevice(env, step, spec, readings);
+    case 'global':
+      // One model for the fleet, merged from every subtask's partial updates (ml/operators/global-*).
+      throw new Error(`model ${step.name}: per: global is not yet wired (use per: device for now)`);
+  }
+}
+
+function forecastPerSeries(
+  env: StreamEnvironment,
+  step: ModelStepSpec,
+  spec: ModelSpec,
+  readings: DataStream<Reading>,
+): ModelOutputs {
+  if (spec.type !== 'forecaster') {
+    throw new Error(
+      `model ${step.name}: per: series takes forecasters; ${spec.name} is a ${spec.type} (use per: device)`,
+    );
+  }
+  const uid = modelUid(step.name);
+  const keyed = only(readings, step.metrics, step.name).keyBy(
+    (r) => seriesKey(r.device, r.metric),
+    `key-by(model ${step.name})`,
+  );
+  env.setRecordCodec(keyed, readingCodec);
+  const forecasts = learnAndForecast(keyed, {
+    ...versioning(step),
+    model: { spec, params: step.params },
+    value: (r) => r.value,
+    coverage: step.coverage,
+  }).uid(uid);
+  return {
+    predictions: () =>
+      forecasts.map(({ key, version: _, ...forecast }): Prediction => {
+        return { ...splitSeriesKey(key), model: step.name, ...forecast }; // ts, value, expected, lower, upper
+      }, `predictions(${step.name})`),
+    metrics: () => prequentialMetrics(forecasts, metricsConfig(step, forecastScoring)).uid(`${uid}-metrics`),
+    versions: () => forecasts.getSideOutput(MODEL_VERSIONS),
+  };
+}
+
+function modelPerDevice(
+  env: StreamEnvironment,
+  step: ModelStepSpec,
+  spec: ModelSpec,
+  readings: DataStream<Reading>,
+): ModelOutputs {
+  if (spec.type === 'forecaster' || spec.type === 'transformer') {
+    throw new Error(
+      `model ${step.name}: per: ${step.per} takes regressors, classifiers and clusterers; ${spec.name} is a ${spec.type}`,
+    );
+  }
+  const clusterer = spec.type === 'clusterer';
+  if (!clusterer && step.target === undefined) {
+    throw new Error(`model ${step.name}: a ${spec.type} needs a target (the metric it predicts)`);
+  }
+  const uid = modelUid(step.name);
+  const wanted = step.metrics && [
+    ...step.metrics,
+    ...(step.features ?? []),
+    ...(step.target ? [step.target] : []),
+  ];
+  const keyed = only(readings, wanted, step.name).keyBy((r) => r.device, `key-by(model ${step.name})`);
+  env.setRecordCodec(keyed, readingCodec);
+  const rows = deviceRows(keyed, { name: `rows(${step.name})`, uid: `${uid}-rows` });
+  const target = clusterer ? undefined : step.target;
+  const example = rowExample({
+    ...(target === undefined ? {} : { target }),
+    ...(step.features === undefined ? {} : { features: step.features }),
+    timeFeatures: step.timeFeatures,
+  });
+  const predictions = learnAndPredict(rows, {
+    ...versioning(step),
+    model: step.scale ? withStandardScaler({ spec, params: step.params }) : { spec, params: step.params },
+    example,
+  }).uid(uid);
+  const metric = target ?? CLUSTER_METRIC;
+  const positiveLabel = typeof step.params.positiveLabel === 'string' ? step.params.positiveLabel : '1';
+  return {
+    predictions: () =>
+      predictions.map(
+        (p): Prediction => ({
+          device: p.key,
+          metric,
+          model: step.name,
+          ts: p.ts,
+          value: p.target ?? Number.NaN,
+          expected: expectedOf(p),
+          lower: Number.NaN,
+          upper: Number.NaN,
+        }),
+        `predictions(${step.name})`,
+      ),
+    metrics: () =>
+      prequentialMetrics(predictions, metricsConfig(step, predictionScoring(spec.type, positiveLabel))).uid(
+        `${uid}-metrics`,
+      ),
+    versions: () => predictions.getSideOutput(MODEL_VERSIONS),
+  };
+}
+
+/** The model step's name and version interval, as the per-key steps take them. */
+function versioning(step: ModelStepSpec) {
+  return { name: `model(${step.name})`, modelName: step.name, versionEveryMs: step.versionEveryMs };
+}
+
+function metricsConfig<S>(step: ModelStepSpec, scoring: S) {
+  return {
+    ...scoring,
+    name: `metrics(${step.name})`,
+    model: step.name,
+    rollingWindow: step.rollingWindow,
+    metricsEveryMs: step.metricsEveryMs,
+  };
+}
+
+/** The prediction as a number: a regressor's value, a cluster's index, a numeric class (NaN otherwise). */
+function expectedOf(p: KeyedPrediction<string, Target>): number {
+  return typeof p.prediction === 'number' ? p.prediction : Number(p.prediction ?? Number.NaN);
+}
+
+/** The stream `make` builds into every sink, if there is any (nothing is built otherwise). */
+function fanOut<T>(make: () => DataStream<T>, sinks: readonly { branch(): Sink<T> }[]): void {
+  if (sinks.length === 0) return;
+  const stream = make();
+  for (const sink of sinks) stream.sinkTo(sink.branch());
+}
+
+/** The readings of `metrics` only (all when absent). */
+function only(
+  readings: DataStream<Reading>,
+  metrics: readonly string[] | undefined,
+  name: string,
+): DataStream<Reading> {
+  if (metrics === undefined) return readings;
+  const wanted = new Set(metrics);
+  return readings.filter((r) => wanted.has(r.metric), `filter(model ${name})`);
+}

@@ -1,0 +1,175 @@
+import type { IPoint, ISchemaOptions } from 'influx';
+import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
+import type { Logger } from '../common/logger.ts';
+import type { JobSpec } from '../config/job-spec.ts';
+import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
+import { MODEL_METRICS, PREDICTIONS } from '../connectors/influx/influx-schema.ts';
+import { InfluxSink, type InfluxSinkStats } from '../connectors/influx/influx-sink.ts';
+import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
+import { lateReadingsSchema, lateReadingToPoints } from '../connectors/influx/late-reading-points.ts';
+import { modelMetricsToPoints } from '../connectors/influx/model-metrics-points.ts';
+import { predictionToPoints } from '../connectors/influx/prediction-points.ts';
+import { windowAggregatePoints, windowAggregateSchema } from '../connectors/influx/window-agg-points.ts';
+import type { LiveFeed } from '../connectors/live/live-feed.ts';
+import type { LateReading } from '../domain/late-reading.ts';
+import type { Prediction } from '../domain/prediction.ts';
+import type { WindowAggregate } from '../domain/window-aggregate.ts';
+import type { Sink } from '../engine/api/sink.ts';
+import { JOB_FILE_BINDINGS } from '../jobs/job-file-module.ts';
+import { fanOutSink } from './fan-out-sink.ts';
+import type { InfluxTarget } from './influx-target.ts';
+
+type InfluxOn = Exclude<InfluxTarget, { mode: 'disabled' }>;
+
+/** Live feed event types of the models' outputs (`/api/live`, the dashboards). */
+export const MODEL_LIVE_EVENTS = { prediction: 'prediction', modelMetrics: 'model_metrics' } as const;
+
+/** A job's main-thread sinks, bound by name (`runJob`'s `sinks`), and what the server reports of them. */
+export interface JobSinks {
+  /** Every sink by its binding name: `influx` and `live` (window aggregates), {@link JOB_FILE_BINDINGS}' others. */
+  readonly bound: Readonly<Record<string, Sink<unknown>>>;
+  /** Names of the bound sinks each window aggregate goes to, e.g. `['influx', 'live']`. */
+  readonly results: readonly string[];
+  /** Whether late readings have a sink ({@link JOB_FILE_BINDINGS}.lateReadings). */
+  readonly lateReadings: boolean;
+  /** The models' outputs that have a sink: {@link JOB_FILE_BINDINGS}.predictions, modelMetrics, modelVersions. */
+  readonly modelOutputs: readonly string[];
+  /** The window aggregates' InfluxDB sink (the health report counts its points). */
+  readonly aggregates?: InfluxSink<WindowAggregate>;
+  /** Every InfluxDB sink, for `/metrics`. */
+  readonly influx: readonly { readonly name: string; stats(): InfluxSinkStats }[];
+}
+
+/**
+ * The sinks of `spec` in the main thread:
+ *
+ * - window aggregates to InfluxDB (the measurement of `sinks.influx`) and the live feed
+ *   (`aggregate` events), as the job file's `sinks` say; at least one of them, or this throws;
+ * - late readings of `late: influx` windows to InfluxDB `late_readings`;
+ * - when the job has models: predictions to InfluxDB `predictions` and the live feed
+ *   (`prediction` events), prequential metrics to `model_metrics` and the live feed
+ *   (`model_metrics` events), each one bound sink fanned out to the targets the job's `sinks`
+ *   name (InfluxDB when it is on and `sinks.influx` is set, the live feed when `sinks.live`); and
+ *   model versions to `modelVersions` (the model registry).
+ *
+ * @example
+ * const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: registry.sink(), logger });
+ * const { results, lateReadings, modelOutputs } = sinks;
+ * await runJob({ ..., sinks: sinks.bound, args: { spec, results, lateReadings, modelOutputs } });
+ */
+export function createJobSinks(
+  spec: JobSpec,
+  parts: {
+    readonly influx: InfluxTarget;
+    readonly liveFeed: LiveFeed;
+    readonly modelVersions?: Sink<ModelVersion>;
+    readonly logger: Logger;
+  },
+): JobSinks {
+  const { liveFeed, logger } = parts;
+  const influx = parts.influx.mode !== 'disabled' && spec.sinks.influx ? parts.influx : undefined;
+  const bound: Record<string, Sink<unknown>> = {};
+  const influxSinks: { readonly name: string; stats(): InfluxSinkStats }[] = [];
+  const add = <T>(name: string, sink: Sink<T>) => {
+    bound[name] = sink as Sink<unknown>;
+  };
+
+  const aggregates = influx ? createAggregateSink(influx, spec, logger) : undefined;
+  if (aggregates) {
+    add('influx', aggregates);
+    influxSinks.push(aggregates);
+  }
+  if (spec.sinks.live) add('live', liveFeed.sink<WindowAggregate>('aggregate'));
+  const results = Object.keys(bound);
+  if (results.length === 0) {
+    throw new Error(
+      `job ${spec.name} writes its results only to InfluxDB, and there is none: ` +
+        'give --influx a URL, or set sinks.live: true in the job file',
+    );
+  }
+  if (parts.influx.mode !== 'disabled' && spec.windows.some((w) => w.late === 'influx')) {
+    const late = createInfluxSink<LateReading>(parts.influx, logger, {
+      name: 'influx:late_readings',
+      schema: lateReadingsSchema(parts.influx.url.database),
+      toPoints: lateReadingToPoints,
+    });
+    add(JOB_FILE_BINDINGS.lateReadings, late);
+    influxSinks.push(late);
+  }
+
+  if (spec.models.length > 0) {
+    const modelOutput = <T>(
+      binding: string,
+      measurement: string,
+      event: string,
+      toPoints: (r: T) => IPoint[],
+    ) => {
+      const targets: Sink<T>[] = [];
+      if (influx) {
+        const sink = createInfluxSink<T>(influx, logger, { name: `influx:${measurement}`, toPoints });
+        influxSinks.push(sink);
+        targets.push(sink);
+      }
+      if (spec.sinks.live) targets.push(liveFeed.sink<T>(event));
+      if (targets.length > 0) add(binding, fanOutSink(binding, targets));
+    };
+    modelOutput<Prediction>(
+      JOB_FILE_BINDINGS.predictions,
+      PREDICTIONS.measurement,
+      MODEL_LIVE_EVENTS.prediction,
+      predictionToPoints,
+    );
+    modelOutput<ModelMetricsReport>(
+      JOB_FILE_BINDINGS.modelMetrics,
+      MODEL_METRICS.measurement,
+      MODEL_LIVE_EVENTS.modelMetrics,
+      modelMetricsToPoints,
+    );
+    if (parts.modelVersions) add(JOB_FILE_BINDINGS.modelVersions, parts.modelVersions);
+  }
+  const modelOutputs = [
+    JOB_FILE_BINDINGS.predictions,
+    JOB_FILE_BINDINGS.modelMetrics,
+    JOB_FILE_BINDINGS.modelVersions,
+  ].filter((name) => name in bound);
+  return {
+    bound,
+    results,
+    lateReadings: JOB_FILE_BINDINGS.lateReadings in bound,
+    modelOutputs,
+    ...(aggregates ? { aggregates } : {}),
+    influx: influxSinks,
+  };
+}
+
+/** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */
+function createAggregateSink(influx: InfluxOn, spec: JobSpec, logger: Logger) {
+  const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
+  const extraFields = spec.windows.flatMap((w) => w.aggregates);
+  return createInfluxSink<WindowAggregate>(influx, logger, {
+    name: `influx:${measurement}`,
+    schema: windowAggregateSchema(influx.url.database, measurement, extraFields),
+    toPoints: windowAggregatePoints(measurement),
+  });
+}
+
+/**
+ * A sink of its own client (Eddy's schema registered, and `schema` for a measurement outside it,
+ * so field types are right).
+ */
+function createInfluxSink<T>(
+  influx: InfluxOn,
+  logger: Logger,
+  sink: { name: string; schema?: ISchemaOptions; toPoints: (record: T) => IPoint[] },
+): InfluxSink<T> {
+  const client = createInfluxClient(influx.url);
+  if (sink.schema) client.addSchema(sink.schema);
+  return new InfluxSink<T>({
+    name: sink.name,
+    client,
+    database: influx.url.database,
+    endpoint: formatInfluxUrl(influx.url),
+    toPoints: sink.toPoints,
+    logger,
+  });
+}
