@@ -22,6 +22,8 @@ export interface GlobalLearnerConfig<IN, Y extends Target> {
   readonly name: string;
   readonly model: GlobalModelConfig;
   readonly example: (record: IN) => Example<Y>;
+  /** What each prediction says it was made for (`subject`), e.g. the record's device. */
+  readonly subject?: (record: IN) => string;
   /** Emit a prediction per record (test-then-train), or only learn. */
   readonly predict: boolean;
   readonly broadcast: ModelBroadcast;
@@ -67,6 +69,7 @@ export class GlobalLearnerOperator<IN, Y extends Target = Target>
   // configuration
   private readonly config: GlobalModelConfig;
   private readonly example: (record: IN) => Example<Y>;
+  private readonly subjectOf: ((record: IN) => string) | undefined;
   private readonly predicting: boolean;
   private readonly broadcast: ModelBroadcast;
 
@@ -85,6 +88,7 @@ export class GlobalLearnerOperator<IN, Y extends Target = Target>
     super(config.name);
     this.config = config.model;
     this.example = config.example;
+    this.subjectOf = config.subject;
     this.predicting = config.predict;
     this.broadcast = config.broadcast;
     this.replica = new GlobalReplica(config.model.spec, config.model.params);
@@ -115,10 +119,17 @@ export class GlobalLearnerOperator<IN, Y extends Target = Target>
       const { prediction, proba } = this.replica.predict(x);
       const version = this.replica.version;
       const key = GLOBAL_MODEL_KEY;
+      const subject = this.subjectOf?.(value);
       this.emit(
-        proba
-          ? { key, ts: timestamp, prediction, proba, target: y, version }
-          : { key, ts: timestamp, prediction, target: y, version },
+        {
+          key,
+          ts: timestamp,
+          prediction,
+          ...(proba ? { proba } : {}),
+          target: y,
+          version,
+          ...(subject === undefined ? {} : { subject }),
+        },
         timestamp,
       );
     }

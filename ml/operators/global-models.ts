@@ -24,6 +24,8 @@ export interface GlobalModelOptions<T, Y extends Target> {
   readonly name?: string;
   /** Base of the steps' uids (for savepoints): `<uid>/learner` and `<uid>/merger`. */
   readonly uid?: string;
+  /** What a prediction says it was made for (its `subject`), e.g. the record's device. */
+  readonly subject?: (record: T) => string;
 }
 
 /** A global model's streams: per-record predictions (key `'*'`) and one version per merge. */
@@ -98,6 +100,7 @@ function globalModelSteps<T, K extends Key, Y extends Target>(
         name: learnerName,
         model,
         example: options.example,
+        ...(options.subject ? { subject: options.subject } : {}),
         predict,
         broadcast,
       }),

@@ -28,6 +28,8 @@ export interface KeyedPrediction<K extends Key, Y extends Target = Target> {
   readonly proba?: Readonly<Record<string, number>>;
   /** Clusterers that measure it: the squared distance to the assigned centre (its share of the inertia). */
   readonly distance?: number;
+  /** Global models (key `'*'`): the key of the record predicted, e.g. its device, when asked for. */
+  readonly subject?: string;
   readonly target: Y | undefined;
   /** The model version the prediction was made with (0 before the model's first version). */
   readonly version: number;

@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../../ml/core/model-spec.ts';
 import { findModelSpec } from '../../ml/models/registry.ts';
+import { learnAndPredictGlobal } from '../../ml/operators/global-models.ts';
 import { MODEL_VERSIONS } from '../../ml/operators/keyed-estimator-operator.ts';
 import type { KeyedPrediction } from '../../ml/operators/keyed-model-operator.ts';
 import {
@@ -14,7 +15,7 @@ import { forecastScoring, predictionScoring } from '../../ml/operators/prequenti
 import { rowExample } from '../../ml/operators/row-example.ts';
 import type { Prediction } from '../domain/prediction.ts';
 import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
-import type { DataStream } from '../engine/api/data-stream.ts';
+import { DataStream } from '../engine/api/data-stream.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
@@ -56,7 +57,8 @@ export const CLUSTER_METRIC = 'cluster';
  * - `per: device` (regressors, classifiers, clusterers): on device rows (a device's readings of one
  *   timestamp), `target` predicted from `features` (and the time of day with `timeFeatures`),
  *   behind a running standard scaler with `scale`.
- * - `per: global`: one model for the fleet (not wired yet: throws).
+ * - `per: global`: one model for the fleet on the same rows (`ml/operators/global-models.ts`): every
+ *   subtask learns a partial update, merged once per `versionEvery`; predictions name their device.
  *
  * Each model's state is checkpointed under uid `model-<name>` (its rows `model-<name>-rows`, its
  * metrics `model-<name>-metrics`). Predictions go out as {@link Prediction}s (a forecast's metric is
@@ -107,10 +109,8 @@ function defineModel(
     case 'series':
       return forecastPerSeries(env, step, spec, readings);
     case 'device':
-      return modelPerDevice(env, step, spec, readings);
     case 'global':
-      // One model for the fleet, merged from every subtask's partial updates (ml/operators/global-*).
-      throw new Error(`model ${step.name}: per: global is not yet wired (use per: device for now)`);
+      return modelOnRows(env, step, spec, readings);
   }
 }
 
@@ -147,7 +147,8 @@ function forecastPerSeries(
   };
 }
 
-function modelPerDevice(
+/** A regressor, classifier or clusterer on device rows: one per device, or one global model. */
+function modelOnRows(
   env: StreamEnvironment,
   step: ModelStepSpec,
   spec: ModelSpec,
@@ -177,18 +178,38 @@ function modelPerDevice(
     ...(step.features === undefined ? {} : { features: step.features }),
     timeFeatures: step.timeFeatures,
   });
-  const predictions = learnAndPredict(rows, {
-    ...versioning(step),
-    model: step.scale ? withStandardScaler({ spec, params: step.params }) : { spec, params: step.params },
-    example,
-  }).uid(uid);
+  const model = step.scale
+    ? withStandardScaler({ spec, params: step.params })
+    : { spec, params: step.params };
+  let predictions: DataStream<KeyedPrediction<string, number>>;
+  let versions: () => DataStream<ModelVersion>;
+  if (step.per === 'global') {
+    // One model for the fleet: every subtask learns a partial update, merged once per version interval.
+    const global = learnAndPredictGlobal(rows, {
+      modelName: step.name,
+      model,
+      example,
+      mergeEveryMs: step.versionEveryMs,
+      name: `model(${step.name})`,
+      uid,
+      subject: (row) => row.device,
+    });
+    // The metrics step is keyed by the prediction's key ('*'): bring the subtasks' predictions together.
+    const together = global.predictions.keyBy((p): string => p.key, `key-by(metrics ${step.name})`);
+    predictions = new DataStream<KeyedPrediction<string, number>>(together.env, together.transformation);
+    versions = () => global.versions;
+  } else {
+    const perDevice = learnAndPredict(rows, { ...versioning(step), model, example }).uid(uid);
+    predictions = perDevice;
+    versions = () => perDevice.getSideOutput(MODEL_VERSIONS);
+  }
   const metric = target ?? CLUSTER_METRIC;
   const positiveLabel = typeof step.params.positiveLabel === 'string' ? step.params.positiveLabel : '1';
   return {
     predictions: () =>
       predictions.map(
         (p): Prediction => ({
-          device: p.key,
+          device: p.subject ?? p.key,
           metric,
           model: step.name,
           ts: p.ts,
@@ -203,7 +224,7 @@ function modelPerDevice(
       prequentialMetrics(predictions, metricsConfig(step, predictionScoring(spec.type, positiveLabel))).uid(
         `${uid}-metrics`,
       ),
-    versions: () => predictions.getSideOutput(MODEL_VERSIONS),
+    versions,
   };
 }
 

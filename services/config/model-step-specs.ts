@@ -1,4 +1,5 @@
 import type { ModelSpec } from '../../ml/core/model-spec.ts';
+import { GLOBAL_MODEL_NAMES } from '../../ml/models/global/registry.ts';
 import { MODEL_SPECS } from '../../ml/models/registry.ts';
 import type { ModelFile } from './job-file-schema.ts';
 import { JOB_DEFAULTS, type ModelScope, type ModelStepSpec, type SourceSpec } from './job-spec.ts';
@@ -45,6 +46,12 @@ export function modelStepSpecs(
     const params = spec === undefined ? {} : modelParams(spec, model.params ?? {}, at('params'), problems);
     const forecaster = spec?.type === 'forecaster';
     if (spec !== undefined) checkKind(model, spec.type, at, problems);
+    if (spec !== undefined && model.per === 'global' && !GLOBAL_MODEL_NAMES.includes(spec.name)) {
+      problems.push({
+        path: at('per'),
+        message: `${spec.name} cannot learn globally (models that can: ${GLOBAL_MODEL_NAMES.filter((n) => n !== 'standard-scaler').join(', ')}): use per: device`,
+      });
+    }
     checkMetrics(model, source, at, problems);
 
     const defaults = JOB_DEFAULTS.models;

@@ -4,6 +4,7 @@ import { gaussianNaiveBayesGlobal } from './gaussian-naive-bayes.ts';
 import { linearRegressionGlobal } from './linear-regression.ts';
 import { logisticRegressionGlobal } from './logistic-regression.ts';
 import { onlineKMeansGlobal } from './online-kmeans.ts';
+import { pipelineGlobal } from './pipeline.ts';
 import { standardScalerGlobal } from './standard-scaler.ts';
 
 /**
@@ -34,6 +35,8 @@ export function globalLearningFor(
   spec: ModelSpec,
   params: Readonly<Record<string, number | boolean | string>>,
 ): GlobalLearning {
+  const steps = spec.name.split('|');
+  if (steps.length === 2) return pipelineLearning(spec, steps as [string, string], params);
   const found = GLOBAL_LEARNING_SPECS.find((s) => s.model === spec.name);
   if (found === undefined) {
     throw new Error(
@@ -42,4 +45,31 @@ export function globalLearningFor(
     );
   }
   return found.create(params);
+}
+
+/**
+ * A pipeline `transformer|model` (its params prefixed `<step>.`) learns globally when both steps do.
+ */
+function pipelineLearning(
+  spec: ModelSpec,
+  [transformer, model]: [string, string],
+  params: Readonly<Record<string, number | boolean | string>>,
+): GlobalLearning {
+  const stepParams = (step: string) =>
+    Object.fromEntries(
+      Object.entries(params)
+        .filter(([key]) => key.startsWith(`${step}.`))
+        .map(([key, value]) => [key.slice(step.length + 1), value]),
+    );
+  const learningOf = (step: string) => {
+    const found = GLOBAL_LEARNING_SPECS.find((s) => s.model === step);
+    if (found === undefined) {
+      throw new Error(
+        `${spec.name} cannot learn globally: ${step} cannot (global models are ${GLOBAL_MODEL_NAMES.join(', ')}); ` +
+          'learn it per key (learnAndPredict) instead',
+      );
+    }
+    return found.create(stepParams(step));
+  };
+  return pipelineGlobal(learningOf(transformer), learningOf(model)) as unknown as GlobalLearning;
 }

@@ -136,6 +136,44 @@ describe('defineModels (through defineJob, parallelism 1)', () => {
     );
   });
 
+  it('learns one global model on the rows of every device, a version per round, predictions naming their device', async () => {
+    const fleet = modelStep({
+      name: 'fleet-power',
+      estimator: 'linear-regression',
+      per: 'global',
+      target: 'power',
+      features: ['temperature', 'humidity'],
+      params: { learningRate: 0.1 },
+      versionEveryMs: 2_000, // a round (one mini-batch step of the fleet's rows) every 2 s
+      metricsEveryMs: 30_000,
+      rollingWindow: 50,
+    });
+    const { predictions, metrics, versions, uids } = await run(jobWithModels(fleet), readings);
+    expect(uids).toEqual(expect.arrayContaining(['model-fleet-power/learner', 'model-fleet-power/merger']));
+    expect(predictions).toHaveLength(360); // a row per device and second, every device in the one model
+    expect(new Set(predictions.map((p) => p.device))).toEqual(new Set(['boiler-1', 'boiler-2', 'pump-1']));
+    const byTs = new Map(
+      readings.filter((r) => r.metric === 'power').map((r) => [`${r.device}@${r.ts}`, r.value]),
+    );
+    for (const p of predictions)
+      expect(p).toMatchObject({ metric: 'power', value: byTs.get(`${p.device}@${p.ts}`) });
+
+    // one version per 2 s round, all under key '*', numbered 1, 2, …, the last having learned every row
+    expect(versions.every((v) => v.key === '*' && v.model === 'fleet-power')).toBe(true);
+    expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+    expect(versions.length).toBeGreaterThanOrEqual(60);
+    expect(versions.at(-1)).toMatchObject({ learned: 360, estimator: 'standard-scaler|linear-regression' });
+
+    // the merged model learns: the error of the last 20 s is well under that of the first 20 s
+    const mae = (from: number, to: number) => {
+      const part = predictions.filter((p) => p.ts >= T + from && p.ts < T + to);
+      return part.reduce((sum, p) => sum + Math.abs(p.value - p.expected), 0) / part.length;
+    };
+    expect(mae(100_000, 120_000)).toBeLessThan(mae(0, 20_000) / 2);
+    const reports = latest(metrics);
+    expect(reports.get('fleet-power * cumulative')).toMatchObject({ count: 360 });
+  });
+
   it('refuses steps it cannot build, naming the model', () => {
     const env = () => new StreamEnvironment({ clock: new ManualClock(T) });
     const build = (step: (typeof MODELS)[number]) =>
@@ -144,8 +182,17 @@ describe('defineModels (through defineJob, parallelism 1)', () => {
         results: [new CollectingSink()],
       });
     expect(() =>
-      build(modelStep({ name: 'fleet', estimator: 'linear-regression', per: 'global', target: 'power' })),
-    ).toThrow(/model fleet: per: global is not yet wired/);
+      build(
+        modelStep({
+          name: 'fleet',
+          estimator: 'passive-aggressive-regressor',
+          per: 'global',
+          target: 'power',
+        }),
+      ),
+    ).toThrow(
+      /standard-scaler\|passive-aggressive-regressor cannot learn globally: passive-aggressive-regressor cannot \(global models are .*linear-regression\)/,
+    );
     expect(() => build(modelStep({ name: 'hw', estimator: 'holt-winters', per: 'device' }))).toThrow(
       /model hw: per: device takes regressors, classifiers and clusterers; holt-winters is a forecaster/,
     );

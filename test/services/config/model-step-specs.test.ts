@@ -236,6 +236,26 @@ describe('parseJobFile: models', () => {
     ]);
   });
 
+  it('per: global only for models whose partial updates merge', () => {
+    expect(
+      problems(
+        job(
+          '  - name: fleet',
+          '    model: passive-aggressive-regressor',
+          '    per: global',
+          '    target: power',
+        ),
+      ),
+    ).toEqual([
+      'job.yaml:6:5: models[0].per: passive-aggressive-regressor cannot learn globally (models that can: gaussian-naive-bayes, online-kmeans, logistic-regression, linear-regression): use per: device',
+    ]);
+    const spec = parseJobFile(
+      job('  - name: fleet', '    model: linear-regression', '    per: global', '    target: power'),
+      'job.yaml',
+    );
+    expect(spec.models[0]).toMatchObject({ name: 'fleet', estimator: 'linear-regression', per: 'global' });
+  });
+
   it('metrics the model would never see, and values only the meaning can refuse', () => {
     expect(
       problems(
