@@ -21,6 +21,20 @@ describe('the job file example in README.md', () => {
     expect(spec.source.exclude).toEqual(['status', 'rssi']);
   });
 
+  it('takes the models example as it is, added to the complete example', () => {
+    const models = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .find((block) => block.startsWith('models:'));
+    expect(models).toBeDefined();
+    const spec = parseJobFile(`${example}\n${models}`, 'plant.yaml');
+    expect(spec.models.map((m) => [m.name, m.estimator, m.per])).toEqual([
+      ['forecast', 'holt-winters', 'series'],
+      ['power-fit', 'linear-regression', 'device'],
+      ['fleet-modes', 'online-kmeans', 'global'],
+    ]);
+    expect(spec.models[1]).toMatchObject({ target: 'power', timeFeatures: true, scale: true });
+  });
+
   it('fails with the messages the README shows', () => {
     const shapes = withLine(/ {2}timeField: time/, '  timefield: time').replace(
       / {4}size: 1m\n/,
