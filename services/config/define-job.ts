@@ -1,4 +1,5 @@
 import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
+import type { AnomalyEvent } from '../domain/anomaly.ts';
 import type { LateReading } from '../domain/late-reading.ts';
 import type { Prediction } from '../domain/prediction.ts';
 import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
@@ -46,6 +47,8 @@ export interface JobConnections {
   readonly modelMetrics?: readonly Sink<ModelMetricsReport>[];
   /** Where the models' versions go (the model registry behind `/api/models`). */
   readonly modelVersions?: readonly Sink<ModelVersion>[];
+  /** Where the detectors' anomaly events go (InfluxDB `anomalies`, MQTT `alerts/<device>`, the live feed). */
+  readonly anomalies?: readonly Sink<AnomalyEvent>[];
 }
 
 /**

@@ -19,6 +19,8 @@ export interface JobSpec {
   readonly windows: readonly WindowSpec[];
   /** Online models trained on the readings (none when the file has no `models`). */
   readonly models: readonly ModelStepSpec[];
+  /** Anomaly detectors on the readings (none when the file has no `detectors`). */
+  readonly detectors: readonly DetectorStepSpec[];
   readonly sinks: SinksSpec;
 }
 
@@ -58,6 +60,56 @@ export interface ModelStepSpec {
   readonly metricsEveryMs: number;
   /** Predictions the rolling metrics cover (default 1000). */
   readonly rollingWindow: number;
+}
+
+/**
+ * One anomaly detector a job file declares (`detectors:`): one detector, or several combined
+ * (`combine: max | vote`), per series (univariate detectors, each series alone) or per device
+ * (multivariate detectors on device rows), with a decision step: an incident opens when the
+ * score reaches `threshold`, closes when it falls below `clearThreshold` (hysteresis), and no new
+ * incident of the same series (or device) opens within `cooldownMs` after one closed.
+ */
+export interface DetectorStepSpec {
+  /** Unique in the job: the events' `detector`, and the checkpoint uid `detector-<name>`. */
+  readonly name: string;
+  /** The detectors (registry names and parameters): one, or an ensemble. */
+  readonly members: readonly DetectorMemberSpec[];
+  /** How an ensemble's scores combine: the highest, or the share of members at or above 0.5. */
+  readonly combine: 'max' | 'vote';
+  /** `series`: one detector per (device, metric); `device`: one per device on its rows. */
+  readonly per: 'series' | 'device';
+  /** Readings of these metrics only (absent: all). */
+  readonly metrics?: readonly string[];
+  readonly decision: DecisionSpec;
+  /** Per-device and per-metric changes to the decision, the last matching entry winning. */
+  readonly overrides: readonly DecisionOverride[];
+}
+
+/** One detector of a {@link DetectorStepSpec}. */
+export interface DetectorMemberSpec {
+  readonly detector: string;
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+}
+
+/** When a score becomes an incident, and when the next one may open. */
+export interface DecisionSpec {
+  /** An incident opens at a score at or above this (default 0.5). */
+  readonly threshold: number;
+  /** It closes when the score falls below this (default threshold − 0.1; at most threshold). */
+  readonly clearThreshold: number;
+  /** After an incident closes, none opens for this long in event time (default 5 min). */
+  readonly cooldownMs: number;
+}
+
+/** Decision settings for some devices and/or metrics (absent: all); unset fields keep the step's. */
+export interface DecisionOverride {
+  readonly devices?: readonly string[];
+  readonly metrics?: readonly string[];
+  readonly threshold?: number;
+  readonly clearThreshold?: number;
+  readonly cooldownMs?: number;
+  /** Turns detection off for the devices / metrics matched. */
+  readonly off?: boolean;
 }
 
 /** `series`: one model per (device, metric); `device`: per device; `global`: one for all. */
@@ -129,6 +181,7 @@ export const JOB_DEFAULTS = {
   aggregates: ['count', 'mean', 'min', 'max', 'stddev'],
   late: 'count',
   measurement: 'window_agg',
+  detectors: { combine: 'max', per: 'series', threshold: 0.5, hysteresis: 0.1, cooldownMs: 300_000 },
   models: {
     per: { forecaster: 'series', other: 'device' },
     timeFeatures: false,

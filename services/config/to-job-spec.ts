@@ -118,6 +118,7 @@ export function toJobSpec(
       key: file.key ?? [...JOB_DEFAULTS.key],
       windows: windowSpecs,
       models,
+      detectors: [], // TODO(#6): the job file's `detectors` section
       sinks:
         file.sinks === undefined
           ? { influx: { measurement: JOB_DEFAULTS.measurement }, live: JOB_DEFAULTS.live }

@@ -68,5 +68,5 @@ export function defineDefaultJob(
   sinks: readonly Sink<WindowAggregate>[],
   options: DefaultJobOptions = {},
 ): void {
-  defineJob(env, { ...defaultJobSpec(options), models: [] }, { source, results: sinks });
+  defineJob(env, { ...defaultJobSpec(options), models: [], detectors: [] }, { source, results: sinks });
 }

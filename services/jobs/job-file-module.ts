@@ -18,6 +18,8 @@ export const JOB_FILE_BINDINGS = {
   predictions: 'predictions',
   modelMetrics: 'model-metrics',
   modelVersions: 'model-versions',
+  /** The detectors' anomaly events. */
+  anomalies: 'anomalies',
 } as const;
 
 /**

@@ -38,6 +38,7 @@ describe('parseJobFile: a valid job', () => {
         },
       ],
       models: [],
+      detectors: [],
       sinks: { influx: { measurement: 'window_agg' }, live: true },
     });
   });

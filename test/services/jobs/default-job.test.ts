@@ -48,6 +48,7 @@ describe('the default job file', () => {
           rollingWindow: JOB_DEFAULTS.models.rollingWindow,
         },
       ],
+      detectors: [],
       sinks: { influx: { measurement: 'window_agg' }, live: true },
     });
     expect(spec.windows[0]?.aggregates).toEqual(JOB_DEFAULTS.aggregates);
