@@ -1,4 +1,4 @@
-import type { ParamSpec } from '../core/model-spec.ts';
+import { describeParams, type ParamErrorFactory, parseParams } from '../core/param-parsing.ts';
 import type { DetectorParamValue, DetectorSpec } from './detector.ts';
 
 /**
@@ -19,12 +19,18 @@ export class DetectorRegistryError extends Error {
   }
 }
 
+const detectorParamError: ParamErrorFactory = (problem, message) =>
+  new DetectorRegistryError(
+    problem === 'unknown' ? 'EDDY_UNKNOWN_DETECTOR_PARAM' : 'EDDY_INVALID_DETECTOR_PARAM',
+    message,
+  );
+
 /**
  * Turns `key=value` strings (CLI, job file, API) into the typed hyperparameters `spec.create`
- * takes: each parsed by its {@link ParamSpec}, checked against bounds and choices, and every
- * parameter not given set to its default. An unknown key, or a value that does not parse or fit,
- * throws a {@link DetectorRegistryError} naming the parameter and what it accepts. (The same rules
- * as the model registry's `parseModelParams`.)
+ * takes: each parsed by its `ParamSpec`, checked against bounds and choices, and every parameter
+ * not given set to its default. An unknown key, or a value that does not parse or fit, throws a
+ * {@link DetectorRegistryError} naming the parameter and what it accepts. (The model registry's
+ * rules: both use `ml/core/param-parsing.ts`.)
  *
  * @example
  * parseDetectorParams(rollingZScoreSpec, { window: '50' });
@@ -34,19 +40,7 @@ export function parseDetectorParams(
   spec: DetectorSpec,
   raw: Readonly<Record<string, string>>,
 ): Record<string, DetectorParamValue> {
-  const params: Record<string, DetectorParamValue> = {};
-  for (const [key, p] of Object.entries(spec.params)) params[key] = p.default;
-  for (const [key, text] of Object.entries(raw)) {
-    const p = Object.hasOwn(spec.params, key) ? spec.params[key] : undefined;
-    if (!p) {
-      throw new DetectorRegistryError(
-        'EDDY_UNKNOWN_DETECTOR_PARAM',
-        `${spec.name} has no parameter "${key}"; ${describeDetectorParams(spec)}`,
-      );
-    }
-    params[key] = parseParam(spec.name, key, p, text);
-  }
-  return params;
+  return parseParams(spec, raw, detectorParamError);
 }
 
 /**
@@ -57,56 +51,5 @@ export function parseDetectorParams(
  * describeDetectorParams(stuckSensorSpec); // 'its parameters are:\n  feature (string, default value): ...'
  */
 export function describeDetectorParams(spec: DetectorSpec): string {
-  const entries = Object.entries(spec.params);
-  if (entries.length === 0) return `${spec.name} takes no parameters`;
-  const lines = entries.map(
-    ([key, p]) => `  ${key} (${describeType(p)}, default ${describeDefault(p)}): ${p.description}`,
-  );
-  return `its parameters are:\n${lines.join('\n')}`;
-}
-
-function describeType(p: ParamSpec): string {
-  if (p.choices) return `one of ${p.choices.join(', ')}`;
-  return `${p.type}${describeRange(p)}`;
-}
-
-function describeRange(p: ParamSpec): string {
-  const lower = p.min === Number.MIN_VALUE ? '> 0' : p.min !== undefined ? `>= ${p.min}` : undefined;
-  if (lower && p.max !== undefined)
-    return p.min === Number.MIN_VALUE ? ` > 0 and <= ${p.max}` : ` from ${p.min} to ${p.max}`;
-  if (lower) return ` ${lower}`;
-  if (p.max !== undefined) return ` <= ${p.max}`;
-  return '';
-}
-
-function describeDefault(p: ParamSpec): string {
-  return p.default === '' ? '""' : String(p.default);
-}
-
-function parseParam(detector: string, key: string, p: ParamSpec, text: string): DetectorParamValue {
-  const invalid = (expected: string) =>
-    new DetectorRegistryError(
-      'EDDY_INVALID_DETECTOR_PARAM',
-      `${detector}: parameter ${key}: expected ${expected}, got "${text}" (${p.description.replace(/\.$/, '')})`,
-    );
-  switch (p.type) {
-    case 'boolean':
-      if (text === 'true') return true;
-      if (text === 'false') return false;
-      throw invalid('true or false');
-    case 'string':
-      if (p.choices && !p.choices.includes(text)) throw invalid(`one of ${p.choices.join(', ')}`);
-      return text;
-    case 'number':
-    case 'integer': {
-      const value = Number(text);
-      const expected = `${p.type === 'integer' ? 'an integer' : 'a finite number'}${describeRange(p)}`;
-      if (text.trim() === '' || !Number.isFinite(value)) throw invalid(expected);
-      if (p.type === 'integer' && !Number.isSafeInteger(value)) throw invalid(expected);
-      if ((p.min !== undefined && value < p.min) || (p.max !== undefined && value > p.max)) {
-        throw invalid(expected);
-      }
-      return value;
-    }
-  }
+  return describeParams(spec);
 }

@@ -1,6 +1,9 @@
+import { autoencoderSpec } from './autoencoder.ts';
 import type { AnomalyDetector, DetectorSpec } from './detector.ts';
 import { DetectorRegistryError, parseDetectorParams } from './detector-params.ts';
+import { dropoutSpec } from './dropout.ts';
 import { ewmaSpec } from './ewma.ts';
+import { forecastResidualSpec } from './forecast-residual.ts';
 import { halfSpaceTreesSpec } from './half-space-trees.ts';
 import { mahalanobisSpec } from './mahalanobis.ts';
 import { medianMadSpec } from './median-mad.ts';
@@ -15,10 +18,13 @@ export { DetectorRegistryError, describeDetectorParams, parseDetectorParams } fr
  * Every anomaly detector Eddy can build by name, sorted by name (job files, the API, the CLI).
  * Each detector file exports its spec; `test/ml/detectors/detector-contract.test.ts` checks that
  * none is missing here and runs the contract suite over all of them. No TensorFlow.js here: the
- * autoencoder detector, when it comes, should keep its import lazy.
+ * autoencoder detector imports it lazily (`autoencoder-model.ts`), when the first one is built.
  */
 export const DETECTOR_SPECS: readonly DetectorSpec[] = [
+  autoencoderSpec,
+  dropoutSpec,
   ewmaSpec,
+  forecastResidualSpec,
   halfSpaceTreesSpec,
   mahalanobisSpec,
   medianMadSpec,

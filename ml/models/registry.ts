@@ -1,5 +1,11 @@
 import type { OnlineEstimator } from '../core/estimator.ts';
-import type { ModelSpec, ParamSpec } from '../core/model-spec.ts';
+import type { ModelSpec } from '../core/model-spec.ts';
+import {
+  type ParamErrorFactory,
+  type ParamSpecs,
+  type ParamValue,
+  parseParams,
+} from '../core/param-parsing.ts';
 import { denseAutoencoderSpec } from './dense-autoencoder.ts';
 import { gaussianNaiveBayesSpec } from './gaussian-naive-bayes.ts';
 import { gruForecasterSpec } from './gru-forecaster.ts';
@@ -17,8 +23,8 @@ import { standardScalerSpec } from './standard-scaler.ts';
 import { windowedMinMaxScalerSpec } from './windowed-min-max-scaler.ts';
 import { windowedStandardScalerSpec } from './windowed-standard-scaler.ts';
 
-/** A hyperparameter's value once parsed: what `ModelSpec.create` takes. */
-export type ParamValue = number | boolean | string;
+/** Parameter parsing lives in `ml/core/param-parsing.ts` (no TensorFlow.js) and is shared with the detectors. */
+export { describeParams, type ParamSpecs, type ParamValue } from '../core/param-parsing.ts';
 
 /**
  * Every model Eddy can build by name, sorted by name (`--model NAME`, job files, the API). Each
@@ -79,34 +85,29 @@ export function findModelSpec(name: string, specs: readonly ModelSpec[] = MODEL_
 }
 
 /**
- * Turns `--param key=value` strings into the typed hyperparameters `spec.create` takes: each value
- * parsed by its {@link ParamSpec} (`number`: a finite number; `integer`: a whole number;
- * `boolean`: `true` or `false`; `string`: as given), checked against its bounds and choices, and
- * every parameter not given set to its default. An unknown key, or a value that does not parse or
- * fit, throws a {@link ModelRegistryError} naming the parameter and what it accepts.
+ * Turns `--param key=value` strings into the typed hyperparameters `spec.create` takes
+ * ({@link parseParams}: parsed by type, checked against bounds and choices, defaults filled). Any
+ * `{ name, params }` will do (the detector registry passes its own error factory). An unknown key,
+ * or a value that does not parse or fit, throws a {@link ModelRegistryError} (or what `error` makes)
+ * naming the parameter and what it accepts.
  *
  * @example
  * parseModelParams(linearRegressionSpec, { learningRate: '0.05', intercept: 'false' });
  * // { optimizer: 'sgd', learningRate: 0.05, l2: 0, intercept: false }
  */
 export function parseModelParams(
-  spec: ModelSpec,
+  spec: ParamSpecs,
   raw: Readonly<Record<string, string>>,
+  error: ParamErrorFactory = modelParamError,
 ): Record<string, ParamValue> {
-  const params: Record<string, ParamValue> = {};
-  for (const [key, p] of Object.entries(spec.params)) params[key] = p.default;
-  for (const [key, text] of Object.entries(raw)) {
-    const p = Object.hasOwn(spec.params, key) ? spec.params[key] : undefined;
-    if (!p) {
-      throw new ModelRegistryError(
-        'EDDY_UNKNOWN_MODEL_PARAM',
-        `${spec.name} has no parameter "${key}"; ${describeParams(spec)}`,
-      );
-    }
-    params[key] = parseParam(spec.name, key, p, text);
-  }
-  return params;
+  return parseParams(spec, raw, error);
 }
+
+const modelParamError: ParamErrorFactory = (problem, message) =>
+  new ModelRegistryError(
+    problem === 'unknown' ? 'EDDY_UNKNOWN_MODEL_PARAM' : 'EDDY_INVALID_MODEL_PARAM',
+    message,
+  );
 
 /**
  * Builds the model registered as `name` from `--param` strings ({@link parseModelParams}).
@@ -121,63 +122,4 @@ export function createModel(
 ): OnlineEstimator {
   const spec = findModelSpec(name, specs);
   return spec.create(parseModelParams(spec, raw));
-}
-
-/**
- * The spec's parameters, one a line with type, default, range and description, e.g.
- * `  learningRate (number >= 0, default 0.01): Step size.`
- */
-export function describeParams(spec: ModelSpec): string {
-  const entries = Object.entries(spec.params);
-  if (entries.length === 0) return `${spec.name} takes no parameters`;
-  const lines = entries.map(
-    ([key, p]) => `  ${key} (${describeType(p)}, default ${describeDefault(p)}): ${p.description}`,
-  );
-  return `its parameters are:\n${lines.join('\n')}`;
-}
-
-function describeType(p: ParamSpec): string {
-  if (p.choices) return `one of ${p.choices.join(', ')}`;
-  return `${p.type}${describeRange(p)}`;
-}
-
-/** ` from 0 to 1`, ` >= 1`, ` > 0` (a minimum of `Number.MIN_VALUE`), or nothing. */
-function describeRange(p: ParamSpec): string {
-  if (p.min !== undefined && p.max !== undefined) return ` from ${p.min} to ${p.max}`;
-  if (p.min === Number.MIN_VALUE) return ' > 0';
-  if (p.min !== undefined) return ` >= ${p.min}`;
-  if (p.max !== undefined) return ` <= ${p.max}`;
-  return '';
-}
-
-function describeDefault(p: ParamSpec): string {
-  return p.default === '' ? '""' : String(p.default);
-}
-
-function parseParam(model: string, key: string, p: ParamSpec, text: string): ParamValue {
-  const invalid = (expected: string) =>
-    new ModelRegistryError(
-      'EDDY_INVALID_MODEL_PARAM',
-      `${model}: parameter ${key}: expected ${expected}, got "${text}" (${p.description.replace(/\.$/, '')})`,
-    );
-  switch (p.type) {
-    case 'boolean':
-      if (text === 'true') return true;
-      if (text === 'false') return false;
-      throw invalid('true or false');
-    case 'string':
-      if (p.choices && !p.choices.includes(text)) throw invalid(`one of ${p.choices.join(', ')}`);
-      return text;
-    case 'number':
-    case 'integer': {
-      const value = Number(text);
-      const expected = `${p.type === 'integer' ? 'an integer' : 'a finite number'}${describeRange(p)}`;
-      if (text.trim() === '' || !Number.isFinite(value)) throw invalid(expected);
-      if (p.type === 'integer' && !Number.isSafeInteger(value)) throw invalid(expected);
-      if ((p.min !== undefined && value < p.min) || (p.max !== undefined && value > p.max)) {
-        throw invalid(expected);
-      }
-      return value;
-    }
-  }
 }

@@ -1,18 +1,34 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAutoencoderModel } from '../../../ml/detectors/autoencoder-model.ts';
 import type { DetectorSpec } from '../../../ml/detectors/detector.ts';
 import { DETECTOR_SPECS } from '../../../ml/detectors/registry.ts';
-import { detectorContract } from './support/detector-contract.ts';
+import { type DetectorContractOptions, detectorContract } from './support/detector-contract.ts';
+import { correlationStream } from './support/planted-streams.ts';
 
 /**
  * The contract suite over every registered detector with its defaults, each on the planted stream
- * of the anomalies it is built for (spikes, or flatlines for the stuck-sensor detector).
+ * of the anomalies it is built for (spikes; flatlines for the stuck-sensor detector; gaps, scored
+ * at its timers, for the dropout detector). The autoencoder trains in TensorFlow.js rounds off the
+ * per-record path: as the model conformance suite does for neural models, it gets short streams,
+ * no training timer (rounds by record count) and its rounds awaited every 16 records, so that they
+ * fall at the same records in every run.
  */
 
 const detectorsDir = fileURLToPath(new URL('../../../ml/detectors/', import.meta.url));
 
-for (const spec of DETECTOR_SPECS) detectorContract(spec);
+const OPTIONS: Readonly<Record<string, DetectorContractOptions>> = {
+  autoencoder: {
+    params: { everyMs: '0', everySamples: '16', warmup: '20', window: '100' },
+    stream: () => correlationStream({ n: 300, cleanPrefix: 100, rate: 0.05 }),
+    settleEvery: 16,
+  },
+};
+
+beforeAll(loadAutoencoderModel, 60_000);
+
+for (const spec of DETECTOR_SPECS) detectorContract(spec, OPTIONS[spec.name]);
 
 describe('the detector registry', () => {
   it('lists every spec exported by a file of ml/detectors/, sorted by unique name', async () => {

@@ -105,3 +105,26 @@ export function levelShiftStream(
     i < at ? r : { ...r, x: { value: r.x.value! + shift, aux: r.x.aux! + shift } },
   );
 }
+
+/**
+ * A noisy `value` every `stepMs` (10 s by default) with ±10 % jitter, where after `cleanPrefix`
+ * about every `every` records the series falls silent for 5 to 30 intervals (those records are
+ * left out); the record that ends a gap is labelled 1 (its silence was the anomaly).
+ */
+export function gapStream(options: StreamOptions & { every?: number } = {}): LabelledRecord[] {
+  const { n = 2880, seed = 4, stepMs = 10_000, cleanPrefix = 100, every = 150 } = options;
+  const random = createRandom(seed);
+  const out: LabelledRecord[] = [];
+  let ts = START;
+  let gapEnds = false;
+  for (let i = 0; i < n; i++) {
+    ts += stepMs * (0.9 + 0.2 * random.next());
+    if (i >= cleanPrefix && random.chance(1 / every)) {
+      ts += stepMs * (5 + random.int(26));
+      gapEnds = true;
+    }
+    out.push({ x: { value: 20 + random.normal() }, ts: Math.round(ts), label: gapEnds ? 1 : 0 });
+    gapEnds = false;
+  }
+  return out;
+}

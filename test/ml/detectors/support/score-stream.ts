@@ -1,6 +1,6 @@
-import type { AnomalyDetector, DetectorSpec } from '../../../../ml/detectors/detector.ts';
+import { type AnomalyDetector, type DetectorSpec, isTimerDriven } from '../../../../ml/detectors/detector.ts';
 import { RocAuc } from '../../../../ml/evaluation/roc-auc.ts';
-import { flatlineStream, type LabelledRecord, spikesStream } from './planted-streams.ts';
+import { flatlineStream, gapStream, type LabelledRecord, spikesStream } from './planted-streams.ts';
 
 /**
  * Test-then-train over `records`: each record's score before it is learned.
@@ -11,6 +11,62 @@ import { flatlineStream, type LabelledRecord, spikesStream } from './planted-str
 export function scoreStream(detector: AnomalyDetector, records: readonly LabelledRecord[]): number[] {
   return records.map(({ x, ts }) => {
     const score = detector.scoreOne(x, ts);
+    detector.learnOne(x, ts);
+    return score;
+  });
+}
+
+/**
+ * {@link scoreStream} for a detector that trains in the background (a `whenIdle()` method):
+ * awaits its training every `every` records and at the end, so that training rounds fall at the
+ * same records in every run (the scores are then reproducible).
+ *
+ * @example
+ * await scoreStreamSettled(autoencoder, correlationStream({ n: 300 }), 16);
+ */
+export async function scoreStreamSettled(
+  detector: AnomalyDetector,
+  records: readonly LabelledRecord[],
+  every: number,
+): Promise<number[]> {
+  const scores: number[] = [];
+  for (const [i, { x, ts }] of records.entries()) {
+    scores.push(detector.scoreOne(x, ts));
+    detector.learnOne(x, ts);
+    if (i % every === every - 1) await whenIdle(detector);
+  }
+  await whenIdle(detector);
+  return scores;
+}
+
+/**
+ * Awaits a detector's background training if it has any (a `whenIdle()` method), else nothing.
+ *
+ * @example
+ * await whenIdle(detector);
+ */
+export function whenIdle(detector: AnomalyDetector): Promise<void> {
+  const idle = (detector as Partial<{ whenIdle(): Promise<void> }>).whenIdle;
+  return idle ? idle.call(detector) : Promise.resolve();
+}
+
+/**
+ * Test-then-train over `records`, with timers as an operator would fire them for a timer-driven
+ * detector: before each record, if the detector's `nextCheck()` falls before it, the silence is
+ * scored at that time; a record's score is the larger of that and its own `scoreOne`.
+ *
+ * @example
+ * scoreStreamWithTimers(new DropoutDetector(), gapStream()); // 0.5 for the records that end a gap
+ */
+export function scoreStreamWithTimers(
+  detector: AnomalyDetector,
+  records: readonly LabelledRecord[],
+): number[] {
+  return records.map(({ x, ts }) => {
+    const at = isTimerDriven(detector) ? detector.nextCheck() : undefined;
+    const silence =
+      at !== undefined && at < ts && isTimerDriven(detector) ? detector.explainSilence(at).score : 0;
+    const score = Math.max(silence, detector.scoreOne(x, ts));
     detector.learnOne(x, ts);
     return score;
   });
@@ -34,9 +90,11 @@ export function rocAucOf(
 }
 
 /**
- * The planted-anomaly stream a detector is built for: flatlines for flatline detectors, spikes on
- * `value` (with a correlated `aux`) for the others.
+ * The planted-anomaly stream a detector is built for: flatlines for flatline detectors, gaps for
+ * dropout detectors, spikes on `value` (with a correlated `aux`) for the others.
  */
 export function plantedStreamFor(spec: DetectorSpec): LabelledRecord[] {
-  return spec.detects.includes('flatline') ? flatlineStream() : spikesStream();
+  if (spec.detects.includes('flatline')) return flatlineStream();
+  if (spec.detects.includes('dropout')) return gapStream();
+  return spikesStream();
 }
