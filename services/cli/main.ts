@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkpointsCommand } from './commands/checkpoints.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { evaluateModelCommand } from './commands/evaluate-model.ts';
 import { savepointCommand } from './commands/savepoint.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -15,6 +16,7 @@ export function eddyProgram(): Command {
     .addCommand(checkpointsCommand())
     .addCommand(savepointCommand())
     .addCommand(evaluateModelCommand())
+    .addCommand(evaluateCommand())
     .showHelpAfterError();
 }
 

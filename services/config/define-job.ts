@@ -16,6 +16,7 @@ import { windowAggregateCodec } from '../engine/runtime/channels/window-aggregat
 import type { JobMetrics } from '../engine/runtime/job-execution.ts';
 import { WatermarkStrategy } from '../engine/time/watermark-strategy.ts';
 import { durationLabel } from '../engine/windows/duration-label.ts';
+import { defineDetectors } from './define-detectors.ts';
 import { defineModels } from './define-models.ts';
 import type { JobSpec, KeyPart, WindowSpec } from './job-spec.ts';
 import { shareSink } from './shared-sink.ts';
@@ -56,7 +57,8 @@ export interface JobConnections {
  *
  *   source ─ timestamps & watermarks ─┬─ keyBy(device/metric) ─┬─ window 1 ─ aggregates ─ results
  *                                     │                        └─ window 2 ─ …          └─ late ─ lateReadings
- *                                     └─ models (see defineModels) ─ predictions, modelMetrics, modelVersions
+ *                                     ├─ models (see defineModels) ─ predictions, modelMetrics, modelVersions
+ *                                     └─ detectors (see defineDetectors) ─ anomalies
  *
  * Every window is a branch of its own over the same keyed stream, its state kept in checkpoints
  * under a uid from its place and kind in the file ({@link windowUid}); its results are window
@@ -123,6 +125,7 @@ export function defineJob(env: StreamEnvironment, spec: JobSpec, connections: Jo
     }
   });
   defineModels(env, spec, readings, connections);
+  defineDetectors(env, spec, readings, connections);
 }
 
 /**

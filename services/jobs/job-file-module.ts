@@ -1,6 +1,7 @@
 import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
 import { defineJob } from '../config/define-job.ts';
 import type { JobSpec } from '../config/job-spec.ts';
+import type { AnomalyEvent } from '../domain/anomaly.ts';
 import type { LateReading } from '../domain/late-reading.ts';
 import type { Prediction } from '../domain/prediction.ts';
 import type { Reading } from '../domain/reading.ts';
@@ -38,6 +39,8 @@ export interface JobFileArgs {
    * modelMetrics, modelVersions (absent: none).
    */
   readonly modelOutputs?: readonly string[];
+  /** Whether an anomalies sink is bound ({@link JOB_FILE_BINDINGS}.anomalies; absent: no). */
+  readonly anomalies?: boolean;
 }
 
 /** Where {@link jobFileModule} lives, for `runJob({ module })`. */
@@ -58,7 +61,7 @@ export const JOB_FILE_MODULE = new URL(import.meta.url);
  * });
  */
 const jobFileModule = defineJobModule<JobFileArgs>(
-  (env, { spec, results, lateReadings, modelOutputs = [] }) => {
+  (env, { spec, results, lateReadings, modelOutputs = [], anomalies = false }) => {
     const modelSinks = <T>(name: string): Sink<T>[] =>
       modelOutputs.includes(name) ? [env.boundSink<T>(name)] : [];
     defineJob(env, spec, {
@@ -68,6 +71,7 @@ const jobFileModule = defineJobModule<JobFileArgs>(
       predictions: modelSinks<Prediction>(JOB_FILE_BINDINGS.predictions),
       modelMetrics: modelSinks<ModelMetricsReport>(JOB_FILE_BINDINGS.modelMetrics),
       modelVersions: modelSinks<ModelVersion>(JOB_FILE_BINDINGS.modelVersions),
+      ...(anomalies ? { anomalies: [env.boundSink<AnomalyEvent>(JOB_FILE_BINDINGS.anomalies)] } : {}),
     });
   },
 );
