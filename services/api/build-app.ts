@@ -5,17 +5,23 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type Logger, silentLogger } from '../common/logger.ts';
 import type { LiveFeed } from '../connectors/live/live-feed.ts';
 import type { Clock } from '../engine/time/clock.ts';
+import { addBearerAuth } from './auth.ts';
+import { registerDocs } from './docs.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import type { HealthReport } from './health-report.ts';
+import type { History } from './history.ts';
 import type { MetricsExposition } from './metrics/engine-metrics.ts';
 import { aggregatesRoutes } from './routes/aggregates.ts';
+import { anomaliesRoutes } from './routes/anomalies.ts';
 import { type CheckpointLister, checkpointsRoutes } from './routes/checkpoints.ts';
 import { dashboardsRoutes } from './routes/dashboards.ts';
+import { type DeviceDirectory, devicesRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { type ModelServing, modelsRoutes } from './routes/models.ts';
 import { type SavepointTaker, savepointsRoutes } from './routes/savepoints.ts';
+import { seriesRoutes } from './routes/series.ts';
 import { strictValidatorCompiler } from './strict-validator-compiler.ts';
 
 /** Where `npm run build:dashboards` writes the dashboard assets (independent of the working directory). */
@@ -38,6 +44,19 @@ export interface AppDeps {
    * `ModelRegistry`. Without it, no `/api/models`.
    */
   readonly models?: ModelServing;
+  /**
+   * The token every mutating route (POST, PUT, PATCH, DELETE, or `config: { auth: true }`) needs as
+   * `Authorization: Bearer <token>`. Without it those routes are open (tests, embedding): `startEddy`
+   * always passes one (`EDDY_API_TOKEN` or `<data-dir>/api-token`), and buildApp logs a warning.
+   */
+  readonly apiToken?: string;
+  /**
+   * InfluxDB history (`influxHistory(client, database)`): serves `/api/devices/:id/series` and
+   * `/api/anomalies` (list, acknowledge). Without it (no InfluxDB), no such routes.
+   */
+  readonly history?: History;
+  /** Serves `/api/devices` (list, get, register, update, remove, rotate credentials), e.g. the `DeviceRegistry`. Without it, no `/api/devices`. */
+  readonly devices?: DeviceDirectory;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Built dashboard assets; relative paths resolve against the working directory. Default `dashboards/dist`. */
@@ -84,12 +103,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.server.once('close', () => clearTimeout(force));
   });
 
+  if (deps.apiToken !== undefined) addBearerAuth(app, { token: deps.apiToken });
+  else app.log.warn('the API has no token: routes that change something are open to anyone who reaches it');
+  await registerDocs(app);
+
   await app.register(healthRoutes, { health: deps.health });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
   if (deps.checkpoints) await app.register(checkpointsRoutes, { checkpoints: deps.checkpoints });
   if (deps.savepoints) await app.register(savepointsRoutes, { savepoints: deps.savepoints });
   if (deps.models) await app.register(modelsRoutes, { models: deps.models });
+  if (deps.devices) await app.register(devicesRoutes, { devices: deps.devices });
+  if (deps.history) {
+    const history = { history: deps.history, ...(deps.clock ? { clock: deps.clock } : {}) };
+    await app.register(seriesRoutes, history);
+    await app.register(anomaliesRoutes, history);
+  }
   await app.register(liveRoutes, {
     liveFeed: deps.liveFeed,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -98,6 +98,55 @@ export const ApiErrors = {
   modelRestoreFailed: (message: string, cause?: unknown) =>
     new ApiError('EDDY_MODEL_RESTORE_FAILED', message, 500, { cause }),
 
+  /**
+   * A mutating route was called without a valid `Authorization: Bearer <token>`. The message never
+   * contains the token (neither the expected one nor the one sent); the route sets `WWW-Authenticate`.
+   */
+  unauthorized: (reason: string) =>
+    new ApiError(
+      'EDDY_UNAUTHORIZED',
+      `${reason}: send the header \`Authorization: Bearer <token>\` with the API token ` +
+        '(EDDY_API_TOKEN, or the file api-token in the data directory, printed at first start).',
+      401,
+    ),
+
+  /** No anomaly with that device, metric, detector and time (`GET /api/anomalies` lists them). */
+  anomalyNotFound: (what: string) =>
+    new ApiError(
+      'EDDY_ANOMALY_NOT_FOUND',
+      `No anomaly ${what}: take device, metric, detector and ts from GET /api/anomalies.`,
+      404,
+    ),
+
+  /** The history (InfluxDB) is not configured or did not answer: series and anomalies cannot be read. */
+  historyUnavailable: (reason: string, cause?: unknown) =>
+    new ApiError(
+      'EDDY_HISTORY_UNAVAILABLE',
+      `The history in InfluxDB is not available: ${reason}. Check GET /api/health (influx) and retry.`,
+      503,
+      { cause },
+    ),
+
+  /** No device with that id (`GET /api/devices` lists them). */
+  deviceNotFound: (id: string) =>
+    new ApiError(
+      'EDDY_DEVICE_NOT_FOUND',
+      `No device "${id}" in the registry: GET /api/devices lists them, POST /api/devices registers one.`,
+      404,
+    ),
+
+  /** A registered device has that id already. */
+  deviceExists: (id: string) =>
+    new ApiError(
+      'EDDY_DEVICE_EXISTS',
+      `Device "${id}" is registered already: PATCH /api/devices/${id} to change it, ` +
+        `POST /api/devices/${id}/credentials for a new password, or DELETE it first.`,
+      409,
+    ),
+
+  /** A device field the schema lets through but the registry refuses (e.g. a reserved tag key). */
+  deviceInvalid: (message: string) => new ApiError('EDDY_DEVICE_INVALID', `Invalid device: ${message}.`, 400),
+
   /** Anything unexpected; the details go to the log, not to the client. */
   internal: (cause?: unknown) =>
     new ApiError(

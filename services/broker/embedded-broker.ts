@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { type Logger, silentLogger } from '../common/logger.ts';
+import { type DeviceCredentialsVerifier, deviceAuthHooks } from './device-auth.ts';
 
 /**
  * Access-control hooks, passed to Aedes unchanged (see aedes docs/Aedes.md, "Handler: …"). None
@@ -19,6 +20,12 @@ export interface EmbeddedBrokerOptions {
   readonly host?: string;
   readonly logger?: Logger;
   readonly hooks?: BrokerHooks;
+  /**
+   * Device authentication (`--mqtt-auth`): only registered devices connect, each publishing only
+   * under `sensors/<its id>/` (see {@link deviceAuthHooks}). Eddy's in-process publishers and
+   * subscribers are not affected. Hooks in `hooks` take precedence. Default: anyone may connect.
+   */
+  readonly auth?: DeviceCredentialsVerifier;
   /** Other Aedes options (e.g. `concurrency`, `drainTimeout`, `heartbeatInterval`). */
   readonly aedes?: Omit<AedesOptions, keyof BrokerHooks>;
 }
@@ -68,7 +75,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     throw new RangeError(`MQTT port must be an integer from 0 to 65535, got ${requestedPort}`);
   }
 
-  const broker = await Aedes.createBroker({ ...options.aedes, ...definedHooks(options.hooks) });
+  const hooks = {
+    ...(options.auth ? deviceAuthHooks(options.auth) : {}),
+    ...definedHooks(options.hooks),
+  };
+  const broker = await Aedes.createBroker({ ...options.aedes, ...hooks });
   watchBroker(broker, logger);
   const server = createServer(broker.handle);
   try {
@@ -80,7 +91,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : requestedPort;
   const url = `mqtt://${urlHost(host)}:${port}`;
-  logger.info({ url, host, port }, `embedded MQTT broker listening on ${url}`);
+  logger.info(
+    { url, host, port, auth: options.auth !== undefined },
+    `embedded MQTT broker listening on ${url}${options.auth ? ' (devices need credentials)' : ''}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkpointsCommand } from './commands/checkpoints.ts';
+import { devicesCommand } from './commands/devices.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { evaluateModelCommand } from './commands/evaluate-model.ts';
 import { savepointCommand } from './commands/savepoint.ts';
@@ -14,6 +15,7 @@ export function eddyProgram(): Command {
     .addCommand(startCommand())
     .addCommand(simulateCommand())
     .addCommand(checkpointsCommand())
+    .addCommand(devicesCommand())
     .addCommand(savepointCommand())
     .addCommand(evaluateModelCommand())
     .addCommand(evaluateCommand())

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { TIME_FORMATS } from '../connectors/mqtt/payload-mapping.ts';
-import { METRIC_NAME_PATTERN } from '../domain/reading.ts';
+import { DEVICE_ID_PATTERN, METRIC_NAME_PATTERN } from '../domain/reading.ts';
 
 /**
  * The YAML shape of a job file, as TypeBox schemas. Every map refuses keys it does not name, so a
@@ -157,6 +157,78 @@ const Model = Type.Object(
 );
 export type ModelFile = Static<typeof Model>;
 
+const DetectorParams = Type.Record(Type.String(), Type.Unknown(), {
+  [EXPECTED]: "a map of the detector's parameters such as { window: 100 }",
+});
+const Score = Type.Number({ [EXPECTED]: 'a score between 0 and 1 such as 0.5' });
+
+/** One detector of an ensemble (`detectors: [{ detector: ewma }, ...]`). */
+const DetectorMember = Type.Object(
+  {
+    detector: Type.String({ minLength: 1, [EXPECTED]: 'a detector name such as rolling-z-score' }),
+    params: Type.Optional(DetectorParams),
+  },
+  { ...strict, [EXPECTED]: 'a map such as { detector: ewma, params: { alpha: 0.1 } }' },
+);
+
+/** Decision settings for some devices and/or metrics (`overrides:`). */
+const DecisionOverride = Type.Object(
+  {
+    devices: Type.Optional(
+      Type.Array(
+        Type.String({ pattern: DEVICE_ID_PATTERN.source, [EXPECTED]: 'a device id such as boiler-1' }),
+        { minItems: 1, uniqueItems: true, [EXPECTED]: 'a list of device ids such as [boiler-1, boiler-2]' },
+      ),
+    ),
+    metrics: Type.Optional(MetricNames),
+    threshold: Type.Optional(Score),
+    clearThreshold: Type.Optional(Score),
+    cooldown: Type.Optional(Duration),
+    off: Type.Optional(Type.Boolean()),
+  },
+  { ...strict, [EXPECTED]: 'a map such as { devices: [boiler-1], threshold: 0.8 }' },
+);
+
+/**
+ * One entry of `detectors`: one detector (`detector`, with `params`), the default set
+ * (`detector: default`) or an ensemble (`detectors`, with `combine`). What depends on the
+ * detectors named is checked once they are known (`detector-step-specs.ts`).
+ */
+const Detector = Type.Object(
+  {
+    name: Type.String({
+      pattern: JOB_NAME_PATTERN,
+      [EXPECTED]: "a name of letters, digits, '_', '.' or '-' such as spikes",
+    }),
+    detector: Type.Optional(
+      Type.String({ minLength: 1, [EXPECTED]: 'a detector name such as rolling-z-score (or default)' }),
+    ),
+    detectors: Type.Optional(
+      Type.Array(DetectorMember, {
+        minItems: 1,
+        [EXPECTED]: 'a list of detectors such as [{ detector: ewma }, { detector: median-mad }]',
+      }),
+    ),
+    params: Type.Optional(DetectorParams),
+    combine: Type.Optional(Type.Enum(['max', 'vote'])),
+    per: Type.Optional(Type.Enum(['series', 'device'])),
+    metrics: Type.Optional(MetricNames),
+    threshold: Type.Optional(Score),
+    clearThreshold: Type.Optional(Score),
+    cooldown: Type.Optional(Duration),
+    overrides: Type.Optional(
+      Type.Array(DecisionOverride, {
+        minItems: 1,
+        [EXPECTED]: 'a list of overrides such as [{ devices: [boiler-1], threshold: 0.8 }]',
+      }),
+    ),
+  },
+  { ...strict, [EXPECTED]: 'a map such as { name: spikes, detector: rolling-z-score }' },
+);
+export type DetectorFile = Static<typeof Detector>;
+export type DetectorMemberFile = Static<typeof DetectorMember>;
+export type DecisionOverrideFile = Static<typeof DecisionOverride>;
+
 /** The whole job file (windows only as far as their `type`). */
 export const JobFileSchema = Type.Object(
   {
@@ -178,6 +250,12 @@ export const JobFileSchema = Type.Object(
       Type.Array(Model, {
         minItems: 1,
         [EXPECTED]: 'a list of models such as [{ name: forecast, model: holt-winters }]',
+      }),
+    ),
+    detectors: Type.Optional(
+      Type.Array(Detector, {
+        minItems: 1,
+        [EXPECTED]: 'a list of detectors such as [{ name: anomalies, detector: default }]',
       }),
     ),
     sinks: Type.Optional(Sinks),

@@ -1,6 +1,7 @@
 import { explainTopicPattern } from '../connectors/mqtt/topic-pattern.ts';
 import { explainAggregateName } from '../engine/aggregates/named-aggregates.ts';
 import { parseDuration } from '../engine/windows/duration-label.ts';
+import { detectorStepSpecs } from './detector-step-specs.ts';
 import type { JobFile, SessionWindowFile, SlidingWindowFile, TumblingWindowFile } from './job-file-schema.ts';
 import { JOB_DEFAULTS, type JobSpec, type SourceSpec, type WindowSpec } from './job-spec.ts';
 import { modelStepSpecs } from './model-step-specs.ts';
@@ -16,7 +17,8 @@ export type WindowFile =
 /**
  * The checks a schema cannot make (durations that must be positive, window shapes the engine
  * refuses, aggregate names, topic patterns, window labels that would collide, models against the
- * model registry: `model-step-specs.ts`), and the defaults filled in. Returns the job, or every problem found, each with its path.
+ * model registry: `model-step-specs.ts`, detectors against the detector registry:
+ * `detector-step-specs.ts`), and the defaults filled in. Returns the job, or every problem found, each with its path.
  */
 export function toJobSpec(
   file: JobFile,
@@ -102,6 +104,7 @@ export function toJobSpec(
   });
 
   const models = modelStepSpecs(file.models ?? [], source, ms, problems);
+  const detectors = detectorStepSpecs(file.detectors ?? [], source, ms, problems);
 
   if (file.sinks !== undefined && file.sinks.influx === undefined && file.sinks.live !== true) {
     problems.push({
@@ -118,7 +121,7 @@ export function toJobSpec(
       key: file.key ?? [...JOB_DEFAULTS.key],
       windows: windowSpecs,
       models,
-      detectors: [], // TODO(#6): the job file's `detectors` section
+      detectors,
       sinks:
         file.sinks === undefined
           ? { influx: { measurement: JOB_DEFAULTS.measurement }, live: JOB_DEFAULTS.live }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelRegistry } from '../../ml/operators/model-registry.ts';
 import { FleetRunner } from '../../simulators/fleet-runner.ts';
+import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
 import { buildApp, DEFAULT_DASHBOARDS_DIR } from '../api/build-app.ts';
 import type { HealthReport } from '../api/health-report.ts';
@@ -21,6 +22,9 @@ import { systemClock } from '../engine/time/clock.ts';
 import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
+import { apiHistory } from './api-history.ts';
+import { loadApiToken } from './api-token.ts';
+import { type DeviceStartOptions, openDevices, withDeviceSeen } from './device-wiring.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
 import { createJobSinks } from './job-sinks.ts';
@@ -52,7 +56,10 @@ export interface RunningEddy {
  * Starts the whole service in dependency order (storage, broker, job, simulator, API) and returns
  * once it is ready. On failure, whatever already started is stopped again before the error is thrown.
  */
-export async function startEddy(options: StartOptions, logger: Logger): Promise<RunningEddy> {
+export async function startEddy(
+  options: StartOptions & DeviceStartOptions,
+  logger: Logger,
+): Promise<RunningEddy> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
   const spec = options.job ?? defaultJobSpec(options);
@@ -72,10 +79,13 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     else
       logger.info({ mode: influx.mode, url: formatInfluxUrl(influx.url) }, 'writing aggregates to InfluxDB');
 
+    const devices = openDevices(options, clock, logger);
+    cleanup.push(async () => devices.close()); // last: after the job's final readings were seen
     const checkpoints = await openJobCheckpoints(options, logger, clock);
     const ingest = await openMqttIngest(
       {
         ...options,
+        ...(options.mqttAuth ? { auth: devices } : {}),
         topics: spec.source.topics,
         payload: payloadMappingOf(spec.source),
         ...(checkpoints.intervalMs > 0
@@ -90,7 +100,15 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     const liveFeed = new LiveFeed();
     const models = new ModelRegistry();
     models.declare(spec.models);
-    const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: models.sink(), logger });
+    const alerts = spec.detectors.length > 0 ? await openAlertPublisher(options, ingest, logger) : undefined;
+    if (alerts?.close) cleanup.push(() => alerts.close!()); // after the job stopped: its sinks flushed
+    const sinks = createJobSinks(spec, {
+      influx,
+      liveFeed,
+      modelVersions: models.sink(),
+      ...(alerts ? { alerts } : {}),
+      logger,
+    });
     const parallelism = options.parallelism ?? 1;
     const job = await runJob<JobFileArgs>({
       name: spec.name,
@@ -100,10 +118,11 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
         results: sinks.results,
         lateReadings: sinks.lateReadings,
         modelOutputs: sinks.modelOutputs,
+        anomalies: sinks.anomalies,
       },
       parallelism,
       clock,
-      sources: { [JOB_FILE_BINDINGS.readings]: ingest.source as Source<unknown> },
+      sources: { [JOB_FILE_BINDINGS.readings]: withDeviceSeen(ingest.source, devices) as Source<unknown> },
       sinks: sinks.bound,
       checkpointing: {
         store: checkpoints.store,
@@ -116,7 +135,13 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       throw withRestoreRemedy(error, checkpoints);
     });
     logger.info(
-      { job: spec.name, windows: spec.windows.length, models: spec.models.length, parallelism },
+      {
+        job: spec.name,
+        windows: spec.windows.length,
+        models: spec.models.length,
+        detectors: spec.detectors.length,
+        parallelism,
+      },
       'job started',
     );
     cleanup.push(() => job.stop());
@@ -137,7 +162,12 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
         },
       ],
     });
+    // Announced once, when generated, as a log line (stdout stays one format, e.g. JSON lines).
+    const apiToken = await loadApiToken({ dataDir: options.dataDir, announce: (line) => logger.info(line) });
+    const history = apiHistory(influx);
     const app = await buildApp({
+      apiToken: apiToken.token,
+      ...(history ? { history } : {}),
       liveFeed,
       health,
       metrics,
@@ -146,6 +176,7 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
       checkpoints: checkpoints.store,
       savepoints: savepointTaker(job, checkpoints.savepointDir, clock, requestStop),
       models,
+      devices,
     });
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => app.close());
@@ -155,6 +186,19 @@ export async function startEddy(options: StartOptions, logger: Logger): Promise<
     await undo();
     throw error;
   }
+}
+
+/**
+ * Where the job's alerts (`alerts/<deviceId>`) are published: straight into the embedded broker,
+ * or a client of its own on the external one (the ingest client only subscribes).
+ */
+async function openAlertPublisher(
+  options: StartOptions,
+  ingest: MqttIngest,
+  logger: Logger,
+): Promise<Publisher & { close?(): Promise<void> }> {
+  if (ingest.mode === 'embedded' || options.mqttUrl === undefined) return ingest.openPublisher();
+  return MqttPublisher.connect({ url: options.mqttUrl, logger });
 }
 
 async function startSimulator(options: StartOptions, ingest: MqttIngest, logger: Logger) {

@@ -1,9 +1,11 @@
 import type { IPoint, ISchemaOptions } from 'influx';
 import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
+import type { Publisher } from '../../simulators/publisher.ts';
 import type { Logger } from '../common/logger.ts';
 import type { JobSpec } from '../config/job-spec.ts';
+import { anomalyToPoints } from '../connectors/influx/anomaly-points.ts';
 import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
-import { MODEL_METRICS, PREDICTIONS } from '../connectors/influx/influx-schema.ts';
+import { ANOMALIES, MODEL_METRICS, PREDICTIONS } from '../connectors/influx/influx-schema.ts';
 import { InfluxSink, type InfluxSinkStats } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
 import { lateReadingsSchema, lateReadingToPoints } from '../connectors/influx/late-reading-points.ts';
@@ -11,6 +13,8 @@ import { modelMetricsToPoints } from '../connectors/influx/model-metrics-points.
 import { predictionToPoints } from '../connectors/influx/prediction-points.ts';
 import { windowAggregatePoints, windowAggregateSchema } from '../connectors/influx/window-agg-points.ts';
 import type { LiveFeed } from '../connectors/live/live-feed.ts';
+import { MqttAlertSink } from '../connectors/mqtt/alert-sink.ts';
+import type { AnomalyEvent } from '../domain/anomaly.ts';
 import type { LateReading } from '../domain/late-reading.ts';
 import type { Prediction } from '../domain/prediction.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
@@ -24,6 +28,9 @@ type InfluxOn = Exclude<InfluxTarget, { mode: 'disabled' }>;
 /** Live feed event types of the models' outputs (`/api/live`, the dashboards). */
 export const MODEL_LIVE_EVENTS = { prediction: 'prediction', modelMetrics: 'model_metrics' } as const;
 
+/** Live feed event type of the detectors' anomaly events. */
+export const ANOMALY_LIVE_EVENT = 'anomaly';
+
 /** A job's main-thread sinks, bound by name (`runJob`'s `sinks`), and what the server reports of them. */
 export interface JobSinks {
   /** Every sink by its binding name: `influx` and `live` (window aggregates), {@link JOB_FILE_BINDINGS}' others. */
@@ -34,6 +41,8 @@ export interface JobSinks {
   readonly lateReadings: boolean;
   /** The models' outputs that have a sink: {@link JOB_FILE_BINDINGS}.predictions, modelMetrics, modelVersions. */
   readonly modelOutputs: readonly string[];
+  /** Whether the detectors' anomaly events have a sink ({@link JOB_FILE_BINDINGS}.anomalies). */
+  readonly anomalies: boolean;
   /** The window aggregates' InfluxDB sink (the health report counts its points). */
   readonly aggregates?: InfluxSink<WindowAggregate>;
   /** Every InfluxDB sink, for `/metrics`. */
@@ -50,12 +59,15 @@ export interface JobSinks {
  *   (`prediction` events), prequential metrics to `model_metrics` and the live feed
  *   (`model_metrics` events), each one bound sink fanned out to the targets the job's `sinks`
  *   name (InfluxDB when it is on and `sinks.influx` is set, the live feed when `sinks.live`); and
- *   model versions to `modelVersions` (the model registry).
+ *   model versions to `modelVersions` (the model registry);
+ * - when the job has detectors: their anomaly events to InfluxDB `anomalies` (as for
+ *   predictions), to MQTT `alerts/<deviceId>` (QoS 1, JSON) through `alerts` when given (a
+ *   publisher on the job's broker), and to the live feed (`anomaly` events) when `sinks.live`.
  *
  * @example
- * const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: registry.sink(), logger });
- * const { results, lateReadings, modelOutputs } = sinks;
- * await runJob({ ..., sinks: sinks.bound, args: { spec, results, lateReadings, modelOutputs } });
+ * const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: registry.sink(), alerts, logger });
+ * const { results, lateReadings, modelOutputs, anomalies } = sinks;
+ * await runJob({ ..., sinks: sinks.bound, args: { spec, results, lateReadings, modelOutputs, anomalies } });
  */
 export function createJobSinks(
   spec: JobSpec,
@@ -63,6 +75,8 @@ export function createJobSinks(
     readonly influx: InfluxTarget;
     readonly liveFeed: LiveFeed;
     readonly modelVersions?: Sink<ModelVersion>;
+    /** Where alerts are published (the job's broker); without it anomalies go to no MQTT topic. */
+    readonly alerts?: Publisher;
     readonly logger: Logger;
   },
 ): JobSinks {
@@ -127,6 +141,21 @@ export function createJobSinks(
     );
     if (parts.modelVersions) add(JOB_FILE_BINDINGS.modelVersions, parts.modelVersions);
   }
+  if (spec.detectors.length > 0) {
+    const targets: Sink<AnomalyEvent>[] = [];
+    if (influx) {
+      const sink = createInfluxSink<AnomalyEvent>(influx, logger, {
+        name: `influx:${ANOMALIES.measurement}`,
+        toPoints: anomalyToPoints,
+      });
+      influxSinks.push(sink);
+      targets.push(sink);
+    }
+    if (parts.alerts) targets.push(new MqttAlertSink({ publisher: parts.alerts, logger }));
+    if (spec.sinks.live) targets.push(liveFeed.sink<AnomalyEvent>(ANOMALY_LIVE_EVENT));
+    if (targets.length > 0)
+      add(JOB_FILE_BINDINGS.anomalies, fanOutSink(JOB_FILE_BINDINGS.anomalies, targets));
+  }
   const modelOutputs = [
     JOB_FILE_BINDINGS.predictions,
     JOB_FILE_BINDINGS.modelMetrics,
@@ -137,6 +166,7 @@ export function createJobSinks(
     results,
     lateReadings: JOB_FILE_BINDINGS.lateReadings in bound,
     modelOutputs,
+    anomalies: JOB_FILE_BINDINGS.anomalies in bound,
     ...(aggregates ? { aggregates } : {}),
     influx: influxSinks,
   };

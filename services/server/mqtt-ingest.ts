@@ -1,5 +1,6 @@
 import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
+import type { DeviceCredentialsVerifier } from '../broker/device-auth.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded-broker.ts';
 import type { Logger } from '../common/logger.ts';
 import { stripCredentials } from '../common/logger.ts';
@@ -41,6 +42,8 @@ export async function openMqttIngest(
      * on receipt.
      */
     ackOnCheckpoint?: { clientId: string };
+    /** Embedded broker only: let in registered devices only (`--mqtt-auth`, see `deviceAuthHooks`). */
+    auth?: DeviceCredentialsVerifier;
   },
   logger: Logger,
 ): Promise<MqttIngest> {
@@ -70,6 +73,7 @@ export async function openMqttIngest(
     port: options.mqttPort,
     host: options.mqttHost,
     logger,
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   const source = new BrokerSource({ broker: embedded.broker, logger, ...mapping });
   return {

@@ -3,6 +3,7 @@ import { createLogger } from '../../common/logger.ts';
 import { JobFileError } from '../../config/job-file-error.ts';
 import type { JobSpec } from '../../config/job-spec.ts';
 import { loadJobFile } from '../../config/load-job-file.ts';
+import type { DeviceStartOptions } from '../../server/device-wiring.ts';
 import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
 import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
 import {
@@ -34,6 +35,7 @@ interface StartFlags {
   checkpointInterval: number;
   fromSavepoint?: string;
   allowNonRestoredState?: boolean;
+  mqttAuth?: boolean;
   savepointDir?: string;
   mqttClientId?: string;
   logLevel: string;
@@ -174,6 +176,12 @@ export function startCommand(): Command {
       ).env('EDDY_MQTT_CLIENT_ID'),
     )
     .addOption(
+      new Option(
+        '--mqtt-auth',
+        'embedded broker: only registered devices connect, each publishing under its own topic only',
+      ).env('EDDY_MQTT_AUTH'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('EDDY_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -201,7 +209,7 @@ export function startCommand(): Command {
           return;
         }
       }
-      const options: StartOptions = {
+      const options: StartOptions & DeviceStartOptions = {
         ...(flags.mqtt === undefined ? {} : { mqttUrl: flags.mqtt }),
         mqttPort: flags.mqttPort,
         mqttHost: flags.mqttHost,
@@ -222,6 +230,7 @@ export function startCommand(): Command {
         ...(flags.fromSavepoint === undefined ? {} : { fromSavepoint: flags.fromSavepoint }),
         ...(flags.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
         ...(flags.mqttClientId === undefined ? {} : { mqttClientId: flags.mqttClientId }),
+        ...(flags.mqttAuth ? { mqttAuth: true } : {}),
       };
       let eddy: RunningEddy;
       try {

@@ -15,6 +15,7 @@ import { FieldType, type ISchemaOptions } from 'influx';
  * WINDOW_AGG.measurement;          // 'window_agg'
  * WINDOW_AGG.fields.count;         // 'count', an integer field
  * PREDICTIONS.tags.model;          // 'model'
+ * ANOMALIES.fields.reason;         // 'reason', a string field
  * eddyInfluxSchemas('plant');      // what createInfluxClient registers for database `plant`
  */
 export const WINDOW_AGG = {
@@ -80,6 +81,33 @@ export const MODEL_METRICS = {
   },
 } as const;
 
+/**
+ * An anomaly a job's detector found (`services/domain/anomaly.ts`), stamped with the event time
+ * that opened the incident: its score, the reading (`value`), the detector's normal value and
+ * range (`expected`, `lower`, `upper`) and why (`reason`). `detector` is the job's name for the
+ * detector step; `metric` a metric, or the metrics joined with `,` for multivariate detectors.
+ */
+export const ANOMALIES = {
+  measurement: 'anomalies',
+  tags: { device: 'device', metric: 'metric', detector: 'detector' },
+  fields: {
+    score: 'score',
+    value: 'value',
+    expected: 'expected',
+    lower: 'lower',
+    upper: 'upper',
+    reason: 'reason',
+  },
+  fieldTypes: {
+    score: FieldType.FLOAT,
+    value: FieldType.FLOAT,
+    expected: FieldType.FLOAT,
+    lower: FieldType.FLOAT,
+    upper: FieldType.FLOAT,
+    reason: FieldType.STRING,
+  },
+} as const;
+
 /** The precision every Eddy point is written with: epoch milliseconds. */
 export const WRITE_PRECISION = 'ms';
 
@@ -92,7 +120,12 @@ export interface MeasurementSchema {
 }
 
 /** Every measurement Eddy writes. New ones (predictions, anomalies, model and engine metrics) go here. */
-export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [WINDOW_AGG, PREDICTIONS, MODEL_METRICS];
+export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [
+  WINDOW_AGG,
+  PREDICTIONS,
+  MODEL_METRICS,
+  ANOMALIES,
+];
 
 /**
  * The schema in the `influx` client's form, for `database`. The client needs it to write integer

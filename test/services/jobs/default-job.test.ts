@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Forecast } from '../../../ml/core/estimator.ts';
+import { DEFAULT_DETECTOR_SET, defaultDecision } from '../../../ml/detectors/default-set.ts';
 import { holtWintersSpec } from '../../../ml/models/holt-winters.ts';
 import { fullModelParams } from '../../../ml/operators/model-handle.ts';
 import { JOB_DEFAULTS } from '../../../services/config/job-spec.ts';
@@ -48,7 +49,16 @@ describe('the default job file', () => {
           rollingWindow: JOB_DEFAULTS.models.rollingWindow,
         },
       ],
-      detectors: [],
+      detectors: [
+        {
+          name: 'anomalies',
+          members: DEFAULT_DETECTOR_SET.members,
+          combine: DEFAULT_DETECTOR_SET.combine,
+          per: 'series',
+          decision: defaultDecision(1_000), // the set's decision at the simulator's one reading a second
+          overrides: [],
+        },
+      ],
       sinks: { influx: { measurement: 'window_agg' }, live: true },
     });
     expect(spec.windows[0]?.aggregates).toEqual(JOB_DEFAULTS.aggregates);

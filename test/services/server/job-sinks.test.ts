@@ -4,6 +4,7 @@ import { silentLogger } from '../../../services/common/logger.ts';
 import type { JobSpec } from '../../../services/config/job-spec.ts';
 import { parseInfluxUrl } from '../../../services/connectors/influx/influx-url.ts';
 import { LiveFeed } from '../../../services/connectors/live/live-feed.ts';
+import type { AnomalyEvent } from '../../../services/domain/anomaly.ts';
 import type { Prediction } from '../../../services/domain/prediction.ts';
 import { CollectingSink } from '../../../services/engine/api/sinks/collecting-sink.ts';
 import { ManualClock } from '../../../services/engine/time/clock.ts';
@@ -25,6 +26,7 @@ describe('createJobSinks', () => {
       logger,
     });
     expect(Object.keys(sinks.bound).sort()).toEqual([
+      'anomalies',
       'influx',
       'live',
       'model-metrics',
@@ -40,7 +42,40 @@ describe('createJobSinks', () => {
       'influx:window_agg',
       'influx:predictions',
       'influx:model_metrics',
+      'influx:anomalies',
     ]);
+    expect(sinks.anomalies).toBe(true);
+  });
+
+  it("sends anomaly events to InfluxDB, the job's broker (alerts/<device>, QoS 1) and the live feed", async () => {
+    const published: [string, string, number][] = [];
+    const liveFeed = new LiveFeed();
+    const alerts = {
+      publish: (topic: string, payload: string, { qos }: { qos: number }) => {
+        published.push([topic, payload, qos]);
+      },
+    };
+    const sinks = createJobSinks(defaultJobSpec(), { influx: influxOff, liveFeed, alerts, logger });
+    expect(sinks.anomalies).toBe(true);
+    const anomalies = sinks.bound.anomalies!;
+    await anomalies.open({ clock: new ManualClock(0) });
+    const event: AnomalyEvent = {
+      device: 'sim-0001',
+      metric: 'temperature',
+      metrics: ['temperature'],
+      ts: 1_000,
+      score: 0.9,
+      detector: 'anomalies',
+      value: 40,
+      expected: 21,
+      lower: 20,
+      upper: 22,
+      reason: 'value 40 is far from 21',
+    };
+    anomalies.write(event, event.ts);
+    await anomalies.flush();
+    expect(published).toEqual([['alerts/sim-0001', JSON.stringify(event), 1]]);
+    expect(liveFeed.recent().map((e) => [e.type, e.data])).toEqual([['anomaly', event]]);
   });
 
   it('without InfluxDB, sends predictions and model metrics to the live feed only', async () => {
@@ -92,7 +127,14 @@ describe('createJobSinks', () => {
     const withLate = createJobSinks(late, { influx: influxOn, liveFeed: new LiveFeed(), logger });
     expect(withLate.lateReadings).toBe(true);
     expect(withLate.modelOutputs).toEqual([]);
-    expect(Object.keys(withLate.bound).sort()).toEqual(['influx', 'late-readings', 'live']);
+    expect(Object.keys(withLate.bound).sort()).toEqual(['anomalies', 'influx', 'late-readings', 'live']);
+
+    const noDetectors = createJobSinks(
+      { ...defaultJobSpec(), detectors: [] },
+      { influx: influxOn, liveFeed: new LiveFeed(), alerts: { publish: () => {} }, logger },
+    );
+    expect(noDetectors.anomalies).toBe(false);
+    expect(noDetectors.bound.anomalies).toBeUndefined();
   });
 
   it('refuses a job whose results would go nowhere', () => {

@@ -1,0 +1,136 @@
+import type { ActivityRecord } from './device-store.ts';
+
+/** Seconds of the message-rate window. */
+const RATE_WINDOW_S = 60;
+/** Gaps kept for the median interval. */
+const INTERVALS_KEPT = 15;
+
+/** One device's traffic, in memory. */
+interface Traffic {
+  firstSeen: number;
+  lastSeen: number;
+  /** Messages per second, a ring of {@link RATE_WINDOW_S} buckets. */
+  readonly counts: Uint32Array;
+  /** The epoch second each bucket counts (a bucket from an older second is stale). */
+  readonly seconds: Float64Array;
+  /** Recent gaps between messages (ms), a ring. */
+  readonly gaps: Float64Array;
+  gapCount: number;
+  gapNext: number;
+  /** Changed since the last flush. */
+  dirty: boolean;
+  /** Not yet written to the store. */
+  fresh: boolean;
+}
+
+/**
+ * Per-device traffic in memory: last seen, messages per second over the last minute, and the
+ * median gap between messages. `seen` is the per-message cost (a Map lookup and a few stores); the
+ * registry writes {@link drain}'s records to SQLite every few seconds.
+ *
+ * @example
+ * const activity = new DeviceActivity();
+ * activity.seen('boiler-1', 1_000);
+ * activity.seen('boiler-1', 2_000);
+ * activity.rate('boiler-1', 2_000);         // 2 / 60 messages per second
+ * activity.medianInterval('boiler-1');      // 1000
+ */
+export class DeviceActivity {
+  private readonly traffic = new Map<string, Traffic>();
+
+  /** Records one message of `device` at `now` (processing time, ms). */
+  seen(device: string, now: number): void {
+    let entry = this.traffic.get(device);
+    if (entry === undefined) {
+      entry = {
+        firstSeen: now,
+        lastSeen: now,
+        counts: new Uint32Array(RATE_WINDOW_S),
+        seconds: new Float64Array(RATE_WINDOW_S).fill(-1),
+        gaps: new Float64Array(INTERVALS_KEPT),
+        gapCount: 0,
+        gapNext: 0,
+        dirty: true,
+        fresh: true,
+      };
+      this.traffic.set(device, entry);
+    } else {
+      const gap = now - entry.lastSeen;
+      if (gap > 0) {
+        entry.gaps[entry.gapNext] = gap;
+        entry.gapNext = (entry.gapNext + 1) % INTERVALS_KEPT;
+        if (entry.gapCount < INTERVALS_KEPT) entry.gapCount++;
+      }
+      if (now > entry.lastSeen) entry.lastSeen = now;
+      entry.dirty = true;
+    }
+    const second = Math.floor(now / 1_000);
+    const slot = second % RATE_WINDOW_S;
+    if (entry.seconds[slot] !== second) {
+      entry.seconds[slot] = second;
+      entry.counts[slot] = 0;
+    }
+    entry.counts[slot]!++;
+  }
+
+  /** Whether `device` sent anything since this process started (or since {@link forget}). */
+  has(device: string): boolean {
+    return this.traffic.has(device);
+  }
+
+  lastSeen(device: string): number | undefined {
+    return this.traffic.get(device)?.lastSeen;
+  }
+
+  /** Messages per second over the minute up to `now`. */
+  rate(device: string, now: number): number {
+    const entry = this.traffic.get(device);
+    if (entry === undefined) return 0;
+    const newest = Math.floor(now / 1_000);
+    let total = 0;
+    for (let slot = 0; slot < RATE_WINDOW_S; slot++) {
+      const second = entry.seconds[slot]!;
+      if (second > newest - RATE_WINDOW_S && second <= newest) total += entry.counts[slot]!;
+    }
+    return total / RATE_WINDOW_S;
+  }
+
+  /** Median of the recent gaps between messages, `undefined` before two messages. */
+  medianInterval(device: string): number | undefined {
+    const entry = this.traffic.get(device);
+    if (entry === undefined || entry.gapCount === 0) return undefined;
+    const sorted = Array.from(entry.gaps.subarray(0, entry.gapCount)).sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  }
+
+  /** Devices seen for the first time since the last drain. */
+  freshCount(): number {
+    let n = 0;
+    for (const entry of this.traffic.values()) if (entry.fresh) n++;
+    return n;
+  }
+
+  /** What changed since the last drain, to write to the store; marks it written. */
+  drain(): ActivityRecord[] {
+    const records: ActivityRecord[] = [];
+    for (const [id, entry] of this.traffic) {
+      if (!entry.dirty) continue;
+      entry.dirty = false;
+      entry.fresh = false;
+      const median = this.medianInterval(id);
+      records.push({
+        id,
+        firstSeen: entry.firstSeen,
+        lastSeen: entry.lastSeen,
+        observedIntervalMs: median === undefined ? null : Math.round(median),
+      });
+    }
+    return records;
+  }
+
+  /** Drops a device's traffic (it was removed from the registry). */
+  forget(device: string): void {
+    this.traffic.delete(device);
+  }
+}
