@@ -35,6 +35,22 @@ describe('the job file example in README.md', () => {
     expect(spec.models[1]).toMatchObject({ target: 'power', timeFeatures: true, scale: true });
   });
 
+  it('takes the detectors example as it is, added to the complete example', () => {
+    const detectors = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .find((block) => block.startsWith('detectors:'));
+    expect(detectors).toBeDefined();
+    const spec = parseJobFile(`${example}\n${detectors}`, 'plant.yaml');
+    expect(spec.detectors.map((d) => [d.name, d.per, d.combine, d.members.length])).toEqual([
+      ['anomalies', 'series', 'max', 3],
+      ['correlations', 'device', 'vote', 2],
+    ]);
+    expect(spec.detectors[0]).toMatchObject({
+      decision: { threshold: 0.5, clearThreshold: 0.4, cooldownMs: 300_000 },
+    });
+    expect(spec.detectors[0]?.overrides).toHaveLength(2);
+  });
+
   it('fails with the messages the README shows', () => {
     const shapes = withLine(/ {2}timeField: time/, '  timefield: time').replace(
       / {4}size: 1m\n/,
