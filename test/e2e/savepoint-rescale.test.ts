@@ -33,7 +33,17 @@ describe('savepoints through the CLI: parallelism 1 → 3 → 1 with nothing los
   /** `eddy savepoint --stop --name NAME` against the running Eddy; returns the savepoint's path. */
   async function stopWithSavepoint(running: EddyProcess, name: string): Promise<string> {
     const api = await running.ready;
-    const cli = spawnEddy(['savepoint', '--api', api, '--data-dir', rig.dir, '--name', name, '--stop', '--json']);
+    const cli = spawnEddy([
+      'savepoint',
+      '--api',
+      api,
+      '--data-dir',
+      rig.dir,
+      '--name',
+      name,
+      '--stop',
+      '--json',
+    ]);
     expect(await cli.exited, cli.stderr()).toBe(0);
     const answer = JSON.parse(cli.lines.map((line) => line.msg ?? '').join('')) as { path: string };
     expect(await running.exited).toBe(0);
