@@ -9,7 +9,7 @@ type FeatureSums = Map<string, { sum: number; count: number }>;
 interface KMeansPartial {
   readonly counts: number[];
   readonly sums: FeatureSums[];
-  /** Points seen while the replica had no centroids yet (at most `globalBatchSize` per subtask). */
+  /** Points seen while the replica had no centroids yet (at most {@link MAX_SAMPLES} per subtask and round). */
   readonly samples: Features[];
 }
 
@@ -28,12 +28,11 @@ interface SavedKMeansPartial {
  *
  *     w' = w·d + count,   c' = (c·w·d + sum) / (w·d + count)
  *
- * Before the first centroids exist, subtasks send their round's first `globalBatchSize` points
- * instead; the merger feeds them to the global model, which initialises from them as it does from
- * its first batch (`init`, seeded) and updates with that batch; a subtask's further records of
- * such a round are not learned (Flink ML learns nothing before it has initial centroids). Samples
- * that arrive once centroids exist (from a replica still without them) are assigned by the global
- * model. A feature first seen after initialisation starts at its points' mean (even with
+ * Before its replica has centroids, a subtask sends the points themselves (up to
+ * {@link MAX_SAMPLES} a round; beyond that they are not learned): the merger feeds the first
+ * `globalBatchSize` to the global model, which initialises from them as it does from its first
+ * batch (`init`, seeded), and assigns the rest to the new centroids, so no point is lost while
+ * the first centroids travel to the replicas (Flink ML needs initial model data instead). A feature first seen after initialisation starts at its points' mean (even with
  * `init: 'random'`).
  *
  * @example
@@ -46,7 +45,7 @@ export const onlineKMeansGlobal: GlobalLearningSpec = {
   model: 'online-kmeans',
   update: 'per-centroid sums and counts, one decayed move per round (Flink ML OnlineKMeans)',
   create(params): GlobalLearning<OnlineKMeans, KMeansPartial> {
-    const { k, globalBatchSize } = params as unknown as OnlineKMeansParams;
+    const { k } = params as unknown as OnlineKMeansParams;
     const empty = (): KMeansPartial => ({
       counts: new Array<number>(k).fill(0),
       sums: Array.from({ length: k }, () => new Map()),
@@ -63,7 +62,7 @@ export const onlineKMeansGlobal: GlobalLearningSpec = {
       emptyPartial: empty,
       addExample(partial, replica, x) {
         if (replica.centroidCount() === 0) {
-          if (partial.samples.length >= globalBatchSize) return false;
+          if (partial.samples.length >= MAX_SAMPLES) return false;
           partial.samples.push({ ...x });
           return true;
         }
@@ -103,6 +102,12 @@ export const onlineKMeansGlobal: GlobalLearningSpec = {
     };
   },
 };
+
+/**
+ * Points a subtask sends in one round while its replica has no centroids yet: a bound on the
+ * memory of a round, far above what arrives before the first centroids reach the replicas.
+ */
+export const MAX_SAMPLES = 10_000;
 
 function assign(partial: KMeansPartial, centroid: number, x: Features): void {
   partial.counts[centroid]! += 1;

@@ -101,8 +101,8 @@ describe('global models at parallelism 2 (runJob, worker threads)', () => {
     const { predictions, versions } = await phase(args, 2);
     expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
     expect(versions.length).toBeGreaterThanOrEqual(19);
-    // records that come before a replica has centroids, beyond globalBatchSize a round, are not learned
-    expect(versions.at(-1)!.learned).toBeGreaterThan(READINGS.length / 2);
+    // records that come before a replica has centroids travel as samples: none is lost
+    expect(versions.at(-1)!.learned).toBe(READINGS.length);
     const km = new OnlineKMeans(args.params);
     km.restore(versions.at(-1)!.snapshot);
     for (const centre of plantedCentres) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_SAMPLES } from '../../../../ml/models/global/online-kmeans.ts';
 import { OnlineKMeans, onlineKMeansSpec } from '../../../../ml/models/online-kmeans.ts';
 import { clusterStream, plantedCentres } from '../../support/streams.ts';
 import { applyRound, type Ex, simulateRounds } from './simulate-rounds.ts';
@@ -30,19 +31,23 @@ describe('global online-kmeans', () => {
     expect(km.snapshot()).toEqual(single.snapshot());
   });
 
-  it('a replica without centroids sends at most globalBatchSize samples; an initialised model assigns them itself', () => {
+  it('a replica without centroids sends its points (at most MAX_SAMPLES a round); an initialised model assigns them itself', () => {
     const { model, learning } = simulateRounds(onlineKMeansSpec, PARAMS, [
       [points(0, 0.2), points(10, 10.2)],
     ]);
     const partial = learning.emptyPartial();
     expect(learning.addExample(partial, model, { a: 0.3 }, undefined)).toBe(true);
-    const fresh = new OnlineKMeans(PARAMS); // no centroids: samples, at most globalBatchSize
+    const fresh = new OnlineKMeans(PARAMS); // no centroids: the points themselves, none lost
     const samples = learning.emptyPartial();
     const added = [1, 2, 3, 4, 5].map((a) => learning.addExample(samples, fresh, { a }, undefined));
-    expect(added).toEqual([true, true, true, true, false]);
+    expect(added).toEqual([true, true, true, true, true]);
+    const full = learning.emptyPartial();
+    for (let i = 0; i < MAX_SAMPLES; i++)
+      expect(learning.addExample(full, fresh, { a: i }, undefined)).toBe(true);
+    expect(learning.addExample(full, fresh, { a: -1 }, undefined)).toBe(false); // the round's bound
     learning.mergePartials(partial, samples); // samples reaching an initialised model are assigned by it
     learning.applyPartial(model, partial);
-    expect((model as OnlineKMeans).weights().reduce((s, w) => s + w, 0)).toBe((2 + 2) * 0.5 + 5);
+    expect((model as OnlineKMeans).weights().reduce((s, w) => s + w, 0)).toBe((2 + 2) * 0.5 + 6);
   });
 
   it('recovers planted centres from 3 subtasks (the stream and parameters of the single model test)', () => {
