@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ModelRegistry } from '../../ml/operators/model-registry.ts';
 import { FleetRunner } from '../../simulators/fleet-runner.ts';
 import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
@@ -27,6 +28,7 @@ import { loadApiToken } from './api-token.ts';
 import { type DeviceStartOptions, openDevices, withDeviceSeen } from './device-wiring.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
+import { jobReport, tensorflowBackendInUse } from './job-report.ts';
 import { createJobSinks } from './job-sinks.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
 import type { StartOptions } from './start-options.ts';
@@ -174,6 +176,14 @@ export async function startEddy(
       logger,
       dashboardsDir: await dashboardsDir(logger),
       checkpoints: checkpoints.store,
+      jobs: () => [
+        jobReport({
+          job,
+          deadLetters: ingest.source.stats().deadLetters,
+          now: clock.now(),
+          tensorflowBackend: tensorflowBackendInUse(),
+        }),
+      ],
       savepoints: savepointTaker(job, checkpoints.savepointDir, clock, requestStop),
       models,
       devices,
@@ -220,12 +230,29 @@ async function startSimulator(options: StartOptions, ingest: MqttIngest, logger:
 
 /** The built dashboards; built now (esbuild, a second or two) when missing. */
 async function dashboardsDir(logger: Logger): Promise<string> {
-  if (!existsSync(join(DEFAULT_DASHBOARDS_DIR, 'index.html'))) {
-    logger.info('building the dashboards (first start)');
+  const built = join(DEFAULT_DASHBOARDS_DIR, 'index.html');
+  const missing = !existsSync(built);
+  if (missing || newestChange(DASHBOARD_SOURCES) > statSync(built).mtimeMs) {
+    logger.info(
+      missing ? 'building the dashboards (first start)' : 'rebuilding the dashboards (sources changed)',
+    );
     const { buildDashboards } = await import('../../dashboards/build.ts');
     await buildDashboards({ outDir: DEFAULT_DASHBOARDS_DIR });
   }
   return DEFAULT_DASHBOARDS_DIR;
+}
+
+/** The dashboards' sources, whose changes make a built copy stale. */
+const DASHBOARD_SOURCES = fileURLToPath(new URL('../../dashboards/src', import.meta.url));
+
+/** The latest modification time of any file under `dir` (0 when it does not exist). */
+function newestChange(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
+  }
+  return newest;
 }
 
 function healthReport(parts: {

@@ -19,8 +19,8 @@ const CONTENT_SECURITY_POLICY =
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
- * Serves the built dashboards: `GET /` is the live page (`index.html`), other files (`live.js`,
- * `live.css`) by name. When the assets are missing, `GET /` answers 503 with code
+ * Serves the built dashboards: `GET /` is the dashboards app (`index.html`, `app.js`, `app.css`;
+ * pages behind hash routes), `/live.html` the live aggregates page, other files by name. When the assets are missing, `GET /` answers 503 with code
  * `EDDY_DASHBOARDS_NOT_BUILT` telling to run `npm run build:dashboards` (checked per request, so a
  * build made while the server runs is picked up).
  *
