@@ -8,31 +8,50 @@ const SOURCE_DIR = fileURLToPath(new URL('./src', import.meta.url));
 /** Where the API serves dashboards from by default (`dashboards/dist`). */
 export const DEFAULT_DASHBOARDS_OUT_DIR = fileURLToPath(new URL('./dist', import.meta.url));
 
+/** What is bundled: the dashboards app (index.html, one page per route) and the live aggregates page. */
+const BUNDLES = [
+  {
+    entry: join('app', 'main.ts'),
+    script: 'app.js',
+    html: [join('app', 'index.html'), 'index.html'],
+    css: [join('app', 'app.css'), 'app.css'],
+  },
+  {
+    entry: join('live', 'main.ts'),
+    script: 'live.js',
+    html: [join('live', 'index.html'), 'live.html'],
+    css: [join('live', 'live.css'), 'live.css'],
+  },
+] as const;
+
 /**
- * Builds the dashboards into static assets: the live page's TypeScript bundled with ECharts from
- * node_modules (minified, no CDN, works offline) as `live.js`, plus `index.html` and `live.css`.
+ * Builds the dashboards into static assets, each page's TypeScript one minified bundle with ECharts
+ * from node_modules (no CDN: they work offline): the app (`index.html`, `app.js`, `app.css`: fleet,
+ * device, anomalies, models and engine pages behind a hash router) and the live aggregates page
+ * (`live.html`, `live.js`, `live.css`).
  *
  * @example
  * await buildDashboards({ outDir: '/tmp/eddy-dashboards' });
- * // /tmp/eddy-dashboards/{index.html, live.js, live.css}
+ * // /tmp/eddy-dashboards/{index.html, app.js, app.css, live.html, live.js, live.css}
  */
 export async function buildDashboards(options: { outDir?: string } = {}): Promise<void> {
   const outDir = resolve(options.outDir ?? DEFAULT_DASHBOARDS_OUT_DIR);
-  const live = join(SOURCE_DIR, 'live');
   await mkdir(outDir, { recursive: true });
-  await build({
-    entryPoints: [join(live, 'main.ts')],
-    outfile: join(outDir, 'live.js'),
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2020'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  await copyFile(join(live, 'index.html'), join(outDir, 'index.html'));
-  await copyFile(join(live, 'live.css'), join(outDir, 'live.css'));
+  for (const bundle of BUNDLES) {
+    await build({
+      entryPoints: [join(SOURCE_DIR, bundle.entry)],
+      outfile: join(outDir, bundle.script),
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      platform: 'browser',
+      target: ['es2020'],
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+    for (const [from, to] of [bundle.html, bundle.css])
+      await copyFile(join(SOURCE_DIR, from), join(outDir, to));
+  }
 }
 
 // `node --import tsx dashboards/build.ts [outDir]` (npm run build:dashboards)

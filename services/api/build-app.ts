@@ -17,8 +17,10 @@ import { type CheckpointLister, checkpointsRoutes } from './routes/checkpoints.t
 import { dashboardsRoutes } from './routes/dashboards.ts';
 import { type DeviceDirectory, devicesRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
+import { type JobsReporter, jobsRoutes } from './routes/jobs.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { modelMetricsRoutes } from './routes/model-metrics.ts';
 import { type ModelServing, modelsRoutes } from './routes/models.ts';
 import { type SavepointTaker, savepointsRoutes } from './routes/savepoints.ts';
 import { seriesRoutes } from './routes/series.ts';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly metrics?: MetricsExposition;
   /** Served at `GET /api/checkpoints`, e.g. the job's `CheckpointStore`. Without it, no `/api/checkpoints`. */
   readonly checkpoints?: CheckpointLister;
+  /** Serves `GET /api/jobs` (each job's counters, watermarks, checkpoints, backpressure). Without it, no `/api/jobs`. */
+  readonly jobs?: JobsReporter;
   /** Serves `POST /api/savepoints`, e.g. the running Eddy. Without it, no `/api/savepoints`. */
   readonly savepoints?: SavepointTaker;
   /**
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: deps.health });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(aggregatesRoutes, { liveFeed: deps.liveFeed });
+  if (deps.jobs) await app.register(jobsRoutes, { jobs: deps.jobs });
   if (deps.checkpoints) await app.register(checkpointsRoutes, { checkpoints: deps.checkpoints });
   if (deps.savepoints) await app.register(savepointsRoutes, { savepoints: deps.savepoints });
   if (deps.models) await app.register(modelsRoutes, { models: deps.models });
@@ -117,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.history) {
     const history = { history: deps.history, ...(deps.clock ? { clock: deps.clock } : {}) };
     await app.register(seriesRoutes, history);
+    await app.register(modelMetricsRoutes, history);
     await app.register(anomaliesRoutes, history);
   }
   await app.register(liveRoutes, {

@@ -8,20 +8,32 @@ describe('buildDashboards', () => {
   let outDir: string | undefined;
   afterAll(() => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined));
 
-  it('writes index.html, live.css and a minified live.js with ECharts inside, nothing from a CDN', async () => {
+  it('writes the app and the live page, each one minified bundle with ECharts inside, nothing from a CDN', async () => {
     outDir = join(await mkdtemp(join(tmpdir(), 'eddy-build-')), 'nested', 'dist');
     await buildDashboards({ outDir });
-    expect((await readdir(outDir)).sort()).toEqual(['index.html', 'live.css', 'live.js']);
+    expect((await readdir(outDir)).sort()).toEqual([
+      'app.css',
+      'app.js',
+      'index.html',
+      'live.css',
+      'live.html',
+      'live.js',
+    ]);
 
-    const html = await readFile(join(outDir, 'index.html'), 'utf8');
-    expect(html).toContain('<title>Eddy</title>');
-    expect(html).toContain('src="live.js"');
-    expect(html).toContain('href="live.css"');
-    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    for (const [html, script, css] of [
+      ['index.html', 'app.js', 'app.css'],
+      ['live.html', 'live.js', 'live.css'],
+    ] as const) {
+      const text = await readFile(join(outDir, html), 'utf8');
+      expect(text).toContain('<title>Eddy</title>');
+      expect(text).toContain(`src="${script}"`);
+      expect(text).toContain(`href="${css}"`);
+      expect(text).not.toMatch(/(src|href)="(https?:)?\/\//);
 
-    const js = await readFile(join(outDir, 'live.js'), 'utf8');
-    expect(js.length).toBeGreaterThan(100_000); // ECharts is bundled
-    expect(js.split('\n').length).toBeLessThan(200); // minified
-    expect(js).not.toMatch(/\bimport\s*\(|\bfrom\s*["']echarts/);
+      const js = await readFile(join(outDir, script), 'utf8');
+      expect(js.length).toBeGreaterThan(100_000); // ECharts is bundled
+      expect(js.split('\n').length).toBeLessThan(200); // minified
+      expect(js).not.toMatch(/\bimport\s*\(|\bfrom\s*["']echarts/);
+    }
   });
 });

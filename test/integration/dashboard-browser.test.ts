@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import type { WindowAggregate } from '../../services/domain/window-aggregate.ts'
 import { healthReport } from '../services/api/fixtures.ts';
 import { launchChromium } from '../support/chromium.ts';
 
+/** Screenshots (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 const T0 = Date.UTC(2024, 0, 15, 9, 0, 0);
 const WINDOW_MS = 10_000;
 const DEVICES = ['boiler-1', 'boiler-2', 'chiller-7'];
@@ -45,7 +48,8 @@ async function chartAttribute(page: Page, name: string): Promise<string | null> 
   return page.locator('#chart').getAttribute(name);
 }
 
-describe('live dashboard in Chromium', () => {
+/** The live aggregates page (`/live.html`, linked from the app's header; the app itself is at `/`). */
+describe('live aggregates page in Chromium', () => {
   const feed = new LiveFeed({ capacity: 1_000 });
   let outDir: string;
   let app: FastifyInstance;
@@ -54,6 +58,7 @@ describe('live dashboard in Chromium', () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'eddy-dashboards-'));
+    await mkdir(ARTIFACTS, { recursive: true });
     await buildDashboards({ outDir });
     publishWindows(feed, 'temperature', 0, 20);
     publishWindows(feed, 'humidity', 0, 5);
@@ -80,7 +85,7 @@ describe('live dashboard in Chromium', () => {
       if (!request.url().startsWith(base)) foreignRequests.push(request.url());
     });
 
-    await page.goto(`${base}/?metric=temperature`);
+    await page.goto(`${base}/live.html?metric=temperature`);
     expect(await page.title()).toBe('Eddy');
 
     // History from /api/aggregates/recent: 20 windows × 3 devices of temperature.
@@ -118,7 +123,7 @@ describe('live dashboard in Chromium', () => {
     const tooltip = page.locator('#chart div', { hasText: 'temperature ·' });
     await tooltip.first().waitFor({ state: 'visible', timeout: 5_000 });
     expect(await tooltip.first().textContent()).toMatch(/boiler-1 [\d.]+ \(min [\d.]+, max [\d.]+, n=10\)/);
-    await page.screenshot({ path: '/tmp/eddy-dashboard.png' });
+    await page.screenshot({ path: join(ARTIFACTS, 'live.png') });
 
     expect(problems).toEqual([]);
     expect(foreignRequests).toEqual([]);
@@ -135,7 +140,7 @@ describe('live dashboard in Chromium', () => {
     const url = await degraded.listen({ port: 0, host: '127.0.0.1' });
     const page = await browser.newPage();
     try {
-      await page.goto(url);
+      await page.goto(`${url}/live.html`);
       await page.waitForSelector('#health[data-status="degraded"]', { timeout: 10_000 });
       expect(await page.locator('#health').getAttribute('title')).toContain('InfluxDB');
     } finally {
