@@ -59,7 +59,11 @@ export interface AppDeps {
    * `/api/anomalies` (list, acknowledge). Without it (no InfluxDB), no such routes.
    */
   readonly history?: History;
-  /** Serves `/api/devices` (list, get, register, update, remove, rotate credentials), e.g. the `DeviceRegistry`. Without it, no `/api/devices`. */
+  /**
+   * Serves `/api/devices` (list, get, register, update, remove, rotate credentials), e.g. the
+   * `DeviceRegistry`, and makes `/api/devices/:id/series` answer 404 for a device it does not know.
+   * Without it, no `/api/devices`.
+   */
   readonly devices?: DeviceDirectory;
   /** Default: a silent logger. */
   readonly logger?: Logger;
@@ -121,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.devices) await app.register(devicesRoutes, { devices: deps.devices });
   if (deps.history) {
     const history = { history: deps.history, ...(deps.clock ? { clock: deps.clock } : {}) };
-    await app.register(seriesRoutes, history);
+    await app.register(seriesRoutes, { ...history, ...(deps.devices ? { devices: deps.devices } : {}) });
     await app.register(modelMetricsRoutes, history);
     await app.register(anomaliesRoutes, history);
   }

@@ -70,6 +70,7 @@ export class DeviceRegistry {
   private readonly random: RandomBytes | undefined;
   private readonly logger: Logger;
   private readonly stopFlushing: Cancel;
+  private readonly changeListeners = new Set<(id: string) => void>();
   private tracked = 0;
   private ignored = 0;
   private closed = false;
@@ -130,6 +131,7 @@ export class DeviceRegistry {
         });
       }
     })();
+    this.changed(id);
     return { device: this.require(id), credentials: { username: id, password: created.password } };
   }
 
@@ -140,6 +142,7 @@ export class DeviceRegistry {
     const existing = this.store.get(id);
     if (!existing) throw new DeviceNotFoundError(id);
     this.store.update(id, merged(existing, patch));
+    this.changed(id);
     return this.require(id);
   }
 
@@ -158,6 +161,53 @@ export class DeviceRegistry {
     if (!this.store.remove(id)) throw new DeviceNotFoundError(id);
     if (this.activity.has(id)) this.tracked--;
     this.activity.forget(id);
+    this.changed(id);
+  }
+
+  /**
+   * Calls `listener` with the id after every `register`, `update` and `remove` made through this
+   * registry (not after `seen`, nor after changes by another process: see {@link externalVersion}).
+   * Returns the function that unsubscribes it. A listener that throws is logged and skipped.
+   *
+   * @example
+   * const stop = registry.onChange((id) => cache.refresh());
+   * registry.update('boiler-1', { tags: { site: 'lyon' } }); // the listener gets 'boiler-1'
+   * stop();
+   */
+  onChange(listener: (id: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * The tags of every device that has any, by id (for a cache such as `DeviceTagCache`).
+   *
+   * @example
+   * registry.register('boiler-1', { tags: { site: 'lyon' } });
+   * registry.deviceTags().get('boiler-1'); // { site: 'lyon' }
+   */
+  deviceTags(): Map<string, Readonly<Record<string, string>>> {
+    const tags = new Map<string, Readonly<Record<string, string>>>();
+    if (this.closed) return tags;
+    for (const device of this.store.all()) {
+      if (Object.keys(device.tags).length > 0) tags.set(device.id, device.tags);
+    }
+    return tags;
+  }
+
+  /**
+   * A number that changes whenever another process (e.g. `eddy devices register`) committed a
+   * change to the registry's database: SQLite's `PRAGMA data_version`, one cheap call. Changes
+   * made through this registry do not change it; {@link onChange} reports those.
+   *
+   * @example
+   * const before = registry.externalVersion();
+   * // ... another process registers a device ...
+   * registry.externalVersion() !== before; // true
+   */
+  externalVersion(): number {
+    if (this.closed) return 0;
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   get(id: string): DeviceView | undefined {
@@ -213,8 +263,19 @@ export class DeviceRegistry {
     if (this.closed) return;
     this.stopFlushing();
     this.flush();
+    this.changeListeners.clear();
     this.closed = true;
     this.db.close();
+  }
+
+  private changed(id: string): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(id);
+      } catch (error) {
+        this.logger.warn({ err: error, device: id }, 'a device change listener failed');
+      }
+    }
   }
 
   private flushQuietly(): void {

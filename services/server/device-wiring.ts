@@ -1,5 +1,6 @@
 import type { Logger } from '../common/logger.ts';
 import { DeviceRegistry } from '../devices/device-registry.ts';
+import { DeviceTagCache } from '../devices/device-tag-cache.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Source, SourceContext } from '../engine/api/source.ts';
 import type { Clock } from '../engine/time/clock.ts';
@@ -37,6 +38,26 @@ export function openDevices(
     );
   }
   return registry;
+}
+
+/**
+ * The registry's device tags in memory for the job's InfluxDB points (`createJobSinks`'
+ * `deviceTags: cache.tagsOf`): reloaded when a device is registered, updated or removed through
+ * this process (API), and within `refreshMs` (default 10 s) of a change by another process
+ * (`eddy devices register ...`). Close it before the registry.
+ *
+ * @example
+ * const tags = openDeviceTags(devices, clock, logger);
+ * createJobSinks(spec, { influx, liveFeed, deviceTags: tags.tagsOf, logger });
+ * // on shutdown: tags.close(); devices.close();
+ */
+export function openDeviceTags(
+  registry: DeviceRegistry,
+  clock: Clock,
+  logger: Logger,
+  refreshMs = 10_000,
+): DeviceTagCache {
+  return new DeviceTagCache(registry, { clock, logger, refreshMs });
 }
 
 /**

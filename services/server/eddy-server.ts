@@ -25,7 +25,7 @@ import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { apiHistory } from './api-history.ts';
 import { loadApiToken } from './api-token.ts';
-import { type DeviceStartOptions, openDevices, withDeviceSeen } from './device-wiring.ts';
+import { type DeviceStartOptions, openDevices, openDeviceTags, withDeviceSeen } from './device-wiring.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
 import { jobReport, tensorflowBackendInUse } from './job-report.ts';
@@ -83,6 +83,8 @@ export async function startEddy(
 
     const devices = openDevices(options, clock, logger);
     cleanup.push(async () => devices.close()); // last: after the job's final readings were seen
+    const deviceTags = openDeviceTags(devices, clock, logger);
+    cleanup.push(async () => deviceTags.close()); // before the registry (cleanup runs in reverse)
     const checkpoints = await openJobCheckpoints(options, logger, clock);
     const ingest = await openMqttIngest(
       {
@@ -108,6 +110,7 @@ export async function startEddy(
       influx,
       liveFeed,
       modelVersions: models.sink(),
+      deviceTags: deviceTags.tagsOf,
       ...(alerts ? { alerts } : {}),
       logger,
     });

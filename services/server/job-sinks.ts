@@ -3,14 +3,15 @@ import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-
 import type { Publisher } from '../../simulators/publisher.ts';
 import type { Logger } from '../common/logger.ts';
 import type { JobSpec } from '../config/job-spec.ts';
-import { anomalyToPoints } from '../connectors/influx/anomaly-points.ts';
+import { anomalyPoints } from '../connectors/influx/anomaly-points.ts';
 import { createInfluxClient } from '../connectors/influx/create-influx-client.ts';
+import type { DeviceTagsOf } from '../connectors/influx/device-point-tags.ts';
 import { ANOMALIES, MODEL_METRICS, PREDICTIONS } from '../connectors/influx/influx-schema.ts';
 import { InfluxSink, type InfluxSinkStats } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
-import { lateReadingsSchema, lateReadingToPoints } from '../connectors/influx/late-reading-points.ts';
+import { lateReadingPoints, lateReadingsSchema } from '../connectors/influx/late-reading-points.ts';
 import { modelMetricsToPoints } from '../connectors/influx/model-metrics-points.ts';
-import { predictionToPoints } from '../connectors/influx/prediction-points.ts';
+import { predictionPoints } from '../connectors/influx/prediction-points.ts';
 import { windowAggregatePoints, windowAggregateSchema } from '../connectors/influx/window-agg-points.ts';
 import type { LiveFeed } from '../connectors/live/live-feed.ts';
 import { MqttAlertSink } from '../connectors/mqtt/alert-sink.ts';
@@ -64,6 +65,10 @@ export interface JobSinks {
  *   predictions), to MQTT `alerts/<deviceId>` (QoS 1, JSON) through `alerts` when given (a
  *   publisher on the job's broker), and to the live feed (`anomaly` events) when `sinks.live`.
  *
+ * With `deviceTags` (the device registry's `DeviceTagCache.tagsOf`), the points of window
+ * aggregates, late readings, predictions and anomalies carry their device's tags after Eddy's own
+ * (model metrics are per model and key, not per device: they get none).
+ *
  * @example
  * const sinks = createJobSinks(spec, { influx, liveFeed, modelVersions: registry.sink(), alerts, logger });
  * const { results, lateReadings, modelOutputs, anomalies } = sinks;
@@ -77,10 +82,12 @@ export function createJobSinks(
     readonly modelVersions?: Sink<ModelVersion>;
     /** Where alerts are published (the job's broker); without it anomalies go to no MQTT topic. */
     readonly alerts?: Publisher;
+    /** A device's tags for its points (a Map lookup, once per point); without it, Eddy's tags only. */
+    readonly deviceTags?: DeviceTagsOf;
     readonly logger: Logger;
   },
 ): JobSinks {
-  const { liveFeed, logger } = parts;
+  const { liveFeed, logger, deviceTags } = parts;
   const influx = parts.influx.mode !== 'disabled' && spec.sinks.influx ? parts.influx : undefined;
   const bound: Record<string, Sink<unknown>> = {};
   const influxSinks: { readonly name: string; stats(): InfluxSinkStats }[] = [];
@@ -88,7 +95,7 @@ export function createJobSinks(
     bound[name] = sink as Sink<unknown>;
   };
 
-  const aggregates = influx ? createAggregateSink(influx, spec, logger) : undefined;
+  const aggregates = influx ? createAggregateSink(influx, spec, logger, deviceTags) : undefined;
   if (aggregates) {
     add('influx', aggregates);
     influxSinks.push(aggregates);
@@ -105,7 +112,7 @@ export function createJobSinks(
     const late = createInfluxSink<LateReading>(parts.influx, logger, {
       name: 'influx:late_readings',
       schema: lateReadingsSchema(parts.influx.url.database),
-      toPoints: lateReadingToPoints,
+      toPoints: lateReadingPoints(deviceTags),
     });
     add(JOB_FILE_BINDINGS.lateReadings, late);
     influxSinks.push(late);
@@ -131,7 +138,7 @@ export function createJobSinks(
       JOB_FILE_BINDINGS.predictions,
       PREDICTIONS.measurement,
       MODEL_LIVE_EVENTS.prediction,
-      predictionToPoints,
+      predictionPoints(deviceTags),
     );
     modelOutput<ModelMetricsReport>(
       JOB_FILE_BINDINGS.modelMetrics,
@@ -146,7 +153,7 @@ export function createJobSinks(
     if (influx) {
       const sink = createInfluxSink<AnomalyEvent>(influx, logger, {
         name: `influx:${ANOMALIES.measurement}`,
-        toPoints: anomalyToPoints,
+        toPoints: anomalyPoints(deviceTags),
       });
       influxSinks.push(sink);
       targets.push(sink);
@@ -173,13 +180,18 @@ export function createJobSinks(
 }
 
 /** The job's results to InfluxDB: its measurement, with a field for every extra aggregate it asks for. */
-function createAggregateSink(influx: InfluxOn, spec: JobSpec, logger: Logger) {
+function createAggregateSink(
+  influx: InfluxOn,
+  spec: JobSpec,
+  logger: Logger,
+  deviceTags: DeviceTagsOf | undefined,
+) {
   const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
   const extraFields = spec.windows.flatMap((w) => w.aggregates);
   return createInfluxSink<WindowAggregate>(influx, logger, {
     name: `influx:${measurement}`,
     schema: windowAggregateSchema(influx.url.database, measurement, extraFields),
-    toPoints: windowAggregatePoints(measurement),
+    toPoints: windowAggregatePoints(measurement, deviceTags),
   });
 }
 

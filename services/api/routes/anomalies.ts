@@ -93,7 +93,7 @@ export const anomaliesRoutes: FastifyPluginAsyncTypebox<AnomaliesRoutesOptions> 
         await history.write([
           {
             measurement: ANOMALIES.measurement,
-            tags: { device, metric, detector },
+            tags: pointTagsOf(row, { device, metric, detector }),
             fields: {
               [ANOMALY_ACK_FIELDS.acknowledged]: true,
               [ANOMALY_ACK_FIELDS.acknowledgedAt]: acknowledgedAt,
@@ -190,4 +190,27 @@ function toAnomalyBody(row: HistoryRow): AnomalyBody {
     acknowledged: row.acknowledged === true,
     acknowledgedAt: numberOrNull(row[ANOMALY_ACK_FIELDS.acknowledgedAt]),
   };
+}
+
+/** Columns of a `SELECT *` row of `anomalies` that are not tags. */
+const NOT_TAGS = new Set<string>([
+  'time',
+  ...Object.values(ANOMALIES.fields),
+  ...Object.values(ANOMALY_ACK_FIELDS),
+]);
+
+/**
+ * The full tag set of the anomaly's point: its own tags and the device's registry tags it was
+ * written with (a point is measurement + tag set + time, so the acknowledgement must repeat them
+ * all to land on the anomaly's point instead of beside it).
+ */
+function pointTagsOf(
+  row: Readonly<Record<string, unknown>>,
+  own: Record<string, string>,
+): Record<string, string> {
+  const tags: Record<string, string> = { ...own };
+  for (const [key, value] of Object.entries(row)) {
+    if (!NOT_TAGS.has(key) && typeof value === 'string' && value !== '' && !(key in tags)) tags[key] = value;
+  }
+  return tags;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ANOMALIES, PREDICTIONS, WINDOW_AGG } from '../../connectors/influx/influx-schema.ts';
+import type { DeviceRegistry } from '../../devices/device-registry.ts';
 import { type Clock, systemClock } from '../../engine/time/clock.ts';
 import { ApiErrors } from '../errors.ts';
 import { type History, influxTime, numberOrNull, type QueryParams, readHistory } from '../history.ts';
@@ -22,6 +23,11 @@ import { checkRange, parseTimeParam } from '../time-range.ts';
 /** Options of {@link seriesRoutes}. */
 export interface SeriesRoutesOptions {
   readonly history: History;
+  /**
+   * The device registry: a device it does not know is a 404 `EDDY_DEVICE_NOT_FOUND` before
+   * InfluxDB is asked. Without it, any id that matches the pattern is looked up.
+   */
+  readonly devices?: Pick<DeviceRegistry, 'get'>;
   /** `to` when the request gives none. Default the system clock. */
   readonly clock?: Clock;
 }
@@ -40,7 +46,8 @@ interface SeriesWindow {
  * anomalies (the newest {@link MAX_SERIES_ANOMALIES}, oldest first). `to` defaults to now, `from`
  * to an hour before `to`, `every` to about {@link DEFAULT_SERIES_POINTS} buckets. Ids are checked
  * against their patterns, times are ISO 8601 or epoch ms, `from < to`, the range at most 400 days,
- * `every` at least 1 s and at most {@link MAX_SERIES_POINTS} buckets: anything else is a 400. Every
+ * `every` at least 1 s and at most {@link MAX_SERIES_POINTS} buckets: anything else is a 400. With
+ * `devices`, a device the registry does not know is a 404 `EDDY_DEVICE_NOT_FOUND`. Every
  * value reaches InfluxDB as a bound parameter; the bucket is a number of ms this code formats.
  *
  * @example
@@ -61,6 +68,8 @@ export const seriesRoutes: FastifyPluginAsyncTypebox<SeriesRoutesOptions> = asyn
     },
     async (request): Promise<SeriesResponse> => {
       const device = request.params.id;
+      if (options.devices && options.devices.get(device) === undefined)
+        throw ApiErrors.deviceNotFound(device);
       const { metric } = request.query;
       const window = seriesWindow(request.query, clock.now());
       const params: QueryParams = {

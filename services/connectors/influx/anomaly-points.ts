@@ -1,5 +1,6 @@
 import type { IPoint } from 'influx';
 import type { AnomalyEvent } from '../../domain/anomaly.ts';
+import { type DeviceTagsOf, pointTags } from './device-point-tags.ts';
 import { ANOMALIES } from './influx-schema.ts';
 
 /**
@@ -19,6 +20,23 @@ import { ANOMALIES } from './influx-schema.ts';
  * //              reason: 'value 31.2 is 7.4 std above the mean 21.4' }, timestamp: '1700000000000' }]
  */
 export function anomalyToPoints(event: AnomalyEvent): IPoint[] {
+  return anomalyPoints()(event);
+}
+
+/**
+ * `toPoints` for anomaly events with each device's tags from `tagsOf` after Eddy's (see
+ * {@link pointTags}).
+ *
+ * @example
+ * new InfluxSink<AnomalyEvent>({ client, database, toPoints: anomalyPoints(cache.tagsOf) });
+ */
+export function anomalyPoints(tagsOf?: DeviceTagsOf): (event: AnomalyEvent) => IPoint[] {
+  return (event) => toPoints(event, tagsOf);
+}
+
+const FIELDS: ReadonlySet<string> = new Set(Object.values(ANOMALIES.fields));
+
+function toPoints(event: AnomalyEvent, tagsOf: DeviceTagsOf | undefined): IPoint[] {
   const fields: Record<string, number | string> = {};
   if (Number.isFinite(event.score)) fields.score = event.score;
   if (Number.isFinite(event.value)) fields.value = event.value;
@@ -29,7 +47,11 @@ export function anomalyToPoints(event: AnomalyEvent): IPoint[] {
   return [
     {
       measurement: ANOMALIES.measurement,
-      tags: { device: event.device, metric: event.metric, detector: event.detector },
+      tags: pointTags(
+        { device: event.device, metric: event.metric, detector: event.detector },
+        tagsOf,
+        FIELDS,
+      ),
       fields,
       timestamp: String(Math.trunc(event.ts)),
     },

@@ -8,6 +8,12 @@ import { FieldType, type ISchemaOptions } from 'influx';
  * record, never from the wall clock: a point is identified by measurement + tags + time, so writing
  * the same result again overwrites it (replays after a restart are idempotent).
  *
+ * The tags listed here are Eddy's own. Points of `window_agg`, `late_readings`, `predictions` and
+ * `anomalies` also carry their device's registry tags after them (`site=lyon`, ...); the registry
+ * refuses keys that would clash with Eddy's. Adding, changing or removing a device's tags changes
+ * the tag set of its later points, so they form a new series: earlier points keep the tags they
+ * were written with.
+ *
  * Measurement and tag/field names must stay plain identifiers: the `influx` client escapes tag and
  * field values, but writes measurement names as they are.
  *
@@ -129,7 +135,12 @@ export const EDDY_MEASUREMENTS: readonly MeasurementSchema[] = [
 
 /**
  * The schema in the `influx` client's form, for `database`. The client needs it to write integer
- * fields as integers (`count=3i`) and refuses points with tags or fields the schema does not name.
+ * fields as integers (`count=3i`) and refuses points with fields the schema does not name; it would
+ * refuse unnamed tags too, but `createInfluxClient` lets the tag list grow, so a device's registry
+ * tags (which follow Eddy's own on every point of a device) go through.
+ *
+ * @example
+ * eddyInfluxSchemas('plant')[0]; // { database: 'plant', measurement: 'window_agg', tags: ['device', 'metric', 'window'], fields: {...} }
  */
 export function eddyInfluxSchemas(database: string): ISchemaOptions[] {
   return EDDY_MEASUREMENTS.map((m) => ({

@@ -1,5 +1,6 @@
 import { FieldType, type IPoint, type ISchemaOptions } from 'influx';
 import type { LateReading } from '../../domain/late-reading.ts';
+import { type DeviceTagsOf, pointTags } from './device-point-tags.ts';
 
 /**
  * Measurement `late_readings`: tags `device`, `metric`, `window` (the window the reading missed),
@@ -22,15 +23,33 @@ export const LATE_READINGS = {
  * //    fields: { value: 21.5 }, timestamp: '1700000000000' }]
  */
 export function lateReadingToPoints(reading: LateReading): IPoint[] {
-  return [
+  return lateReadingPoints()(reading);
+}
+
+/**
+ * `toPoints` for late readings with each device's tags from `tagsOf` after Eddy's (see
+ * {@link pointTags}).
+ *
+ * @example
+ * lateReadingPoints(() => ({ site: 'lyon' }))({ device: 'boiler-1', metric: 'temperature', ts: 0, value: 1, window: '10s' })[0]?.tags;
+ * // { device: 'boiler-1', metric: 'temperature', window: '10s', site: 'lyon' }
+ */
+export function lateReadingPoints(tagsOf?: DeviceTagsOf): (reading: LateReading) => IPoint[] {
+  return (reading) => [
     {
       measurement: LATE_READINGS.measurement,
-      tags: { device: reading.device, metric: reading.metric, window: reading.window },
+      tags: pointTags(
+        { device: reading.device, metric: reading.metric, window: reading.window },
+        tagsOf,
+        FIELDS,
+      ),
       fields: { value: reading.value },
       timestamp: String(Math.trunc(reading.ts)),
     },
   ];
 }
+
+const FIELDS: ReadonlySet<string> = new Set(Object.values(LATE_READINGS.fields));
 
 /** The `influx` client schema of `late_readings` (register it with `client.addSchema()`). */
 export function lateReadingsSchema(database: string): ISchemaOptions {

@@ -1,5 +1,6 @@
 import type { IPoint } from 'influx';
 import type { Prediction } from '../../domain/prediction.ts';
+import { type DeviceTagsOf, pointTags } from './device-point-tags.ts';
 import { PREDICTIONS } from './influx-schema.ts';
 
 /**
@@ -16,6 +17,23 @@ import { PREDICTIONS } from './influx-schema.ts';
  * //    fields: { value: 21.4, expected: 21.1, lower: 20.2, upper: 22 }, timestamp: '1700000000000' }]
  */
 export function predictionToPoints(prediction: Prediction): IPoint[] {
+  return predictionPoints()(prediction);
+}
+
+/**
+ * `toPoints` for predictions with each device's tags from `tagsOf` after Eddy's (see
+ * {@link pointTags}).
+ *
+ * @example
+ * new InfluxSink<Prediction>({ client, database, toPoints: predictionPoints(cache.tagsOf) });
+ */
+export function predictionPoints(tagsOf?: DeviceTagsOf): (prediction: Prediction) => IPoint[] {
+  return (prediction) => toPoints(prediction, tagsOf);
+}
+
+const FIELDS: ReadonlySet<string> = new Set(Object.values(PREDICTIONS.fields));
+
+function toPoints(prediction: Prediction, tagsOf: DeviceTagsOf | undefined): IPoint[] {
   const fields: Record<string, number> = {};
   if (Number.isFinite(prediction.value)) fields.value = prediction.value;
   if (Number.isFinite(prediction.expected)) fields.expected = prediction.expected;
@@ -25,7 +43,11 @@ export function predictionToPoints(prediction: Prediction): IPoint[] {
   return [
     {
       measurement: PREDICTIONS.measurement,
-      tags: { device: prediction.device, metric: prediction.metric, model: prediction.model },
+      tags: pointTags(
+        { device: prediction.device, metric: prediction.metric, model: prediction.model },
+        tagsOf,
+        FIELDS,
+      ),
       fields,
       timestamp: String(Math.trunc(prediction.ts)),
     },

@@ -1,5 +1,6 @@
 import { FieldType, type IPoint, type ISchemaOptions } from 'influx';
 import type { WindowAggregate } from '../../domain/window-aggregate.ts';
+import { type DeviceTagsOf, pointTags } from './device-point-tags.ts';
 import { WINDOW_AGG } from './influx-schema.ts';
 
 /** The measurement window aggregates are written to. */
@@ -15,7 +16,8 @@ export const WINDOW_AGG_MEASUREMENT = WINDOW_AGG.measurement;
  * (InfluxDB reads it back as null) instead of making the server refuse the whole batch.
  * The timestamp is a numeric string so that a window starting at epoch 0 keeps its time.
  * Aggregates in `extra` (a job file's `sum`, `first`, `last`, `p95`…) become float fields of their
- * own; a job file may also name another measurement of the same shape.
+ * own; a job file may also name another measurement of the same shape. With `tagsOf`, the device's
+ * tags follow Eddy's (see {@link pointTags}; a tag named like a field is left out).
  *
  * @example
  * windowAggregateToPoint({ device: 'boiler-1', metric: 'temperature', window: '10s',
@@ -26,6 +28,7 @@ export const WINDOW_AGG_MEASUREMENT = WINDOW_AGG.measurement;
 export function windowAggregateToPoint(
   agg: WindowAggregate,
   measurement: string = WINDOW_AGG_MEASUREMENT,
+  tagsOf?: DeviceTagsOf,
 ): IPoint {
   const fields: Record<string, number> = { count: agg.count };
   if (Number.isFinite(agg.mean)) fields.mean = agg.mean;
@@ -40,7 +43,11 @@ export function windowAggregateToPoint(
   }
   return {
     measurement,
-    tags: { device: agg.device, metric: agg.metric, window: agg.window },
+    tags: pointTags({ device: agg.device, metric: agg.metric, window: agg.window }, tagsOf, {
+      has: (key) =>
+        Object.hasOwn(WINDOW_AGG.fieldTypes, key) ||
+        (agg.extra !== undefined && Object.hasOwn(agg.extra, key)),
+    }),
     fields,
     timestamp: String(Math.trunc(agg.start)),
   };
@@ -52,15 +59,17 @@ export function windowAggregateToPoints(agg: WindowAggregate): IPoint[] {
 }
 
 /**
- * `toPoints` for an `InfluxSink` writing window aggregates to `measurement` (default `window_agg`).
+ * `toPoints` for an `InfluxSink` writing window aggregates to `measurement` (default `window_agg`),
+ * with each device's tags from `tagsOf` when given.
  *
  * @example
- * new InfluxSink({ client, database, toPoints: windowAggregatePoints('plant_agg') });
+ * new InfluxSink({ client, database, toPoints: windowAggregatePoints('plant_agg', cache.tagsOf) });
  */
 export function windowAggregatePoints(
   measurement: string = WINDOW_AGG_MEASUREMENT,
+  tagsOf?: DeviceTagsOf,
 ): (agg: WindowAggregate) => IPoint[] {
-  return (agg) => [windowAggregateToPoint(agg, measurement)];
+  return (agg) => [windowAggregateToPoint(agg, measurement, tagsOf)];
 }
 
 /**

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../services/common/logger.ts';
+import { DeviceRegistry } from '../../../services/devices/device-registry.ts';
 import type { Reading } from '../../../services/domain/reading.ts';
 import type { Source, SourceContext } from '../../../services/engine/api/source.ts';
 import { ManualClock } from '../../../services/engine/time/clock.ts';
-import { withDeviceSeen } from '../../../services/server/device-wiring.ts';
+import { openDeviceTags, withDeviceSeen } from '../../../services/server/device-wiring.ts';
 
 describe('withDeviceSeen', () => {
   it('marks the device of every message seen once and passes readings and hooks through', async () => {
@@ -39,5 +41,18 @@ describe('withDeviceSeen', () => {
     expect(wrapped.snapshotState!(3)).toEqual({ id: 3 });
     expect(wrapped.resume).toBeUndefined();
     expect(wrapped.name).toBe('telemetry');
+  });
+});
+
+describe('openDeviceTags', () => {
+  it("keeps the registry's tags in memory for the point mappers", () => {
+    const clock = new ManualClock(0);
+    const registry = DeviceRegistry.open(':memory:', { clock, flushIntervalMs: 0 });
+    const tags = openDeviceTags(registry, clock, silentLogger);
+    registry.register('boiler-1', { tags: { site: 'lyon' } });
+    expect(tags.tagsOf('boiler-1')).toEqual({ site: 'lyon' });
+    expect(tags.tagsOf('pump-1')).toEqual({});
+    tags.close();
+    registry.close();
   });
 });

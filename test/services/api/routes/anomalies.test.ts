@@ -162,6 +162,18 @@ describe('/api/anomalies', () => {
       ]);
     });
 
+    it("repeats the device's registry tags, so the acknowledgement lands on the anomaly's point", async () => {
+      const fake = await build([{ ...SPIKE, site: 'lyon', line: '2', lower: null }]);
+      expect((await ack(KEY)).statusCode).toBe(200);
+      expect(fake.writes[0]?.tags).toEqual({
+        device: 'boiler-1',
+        metric: 'temperature',
+        detector: 'spikes',
+        site: 'lyon',
+        line: '2',
+      });
+    });
+
     it('keeps the first acknowledgement when acknowledged again', async () => {
       const fake = await build([{ ...SPIKE, acknowledged: true, acknowledged_at: T0 + 9 }]);
       const res = await ack(KEY);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../../services/api/build-app.ts';
 import type { HistoryRow } from '../../../../services/api/history.ts';
 import { LiveFeed } from '../../../../services/connectors/live/live-feed.ts';
+import { DeviceRegistry } from '../../../../services/devices/device-registry.ts';
 import { ManualClock } from '../../../../services/engine/time/clock.ts';
 import { fakeHistory } from '../fake-history.ts';
 import { healthReport } from '../fixtures.ts';
@@ -177,6 +178,59 @@ describe('GET /api/devices/:id/series', () => {
       code: 'EDDY_HISTORY_UNAVAILABLE',
       message:
         'The history in InfluxDB is not available: connect ECONNREFUSED 127.0.0.1:8086. Check GET /api/health (influx) and retry.',
+    });
+  });
+
+  describe('with the device registry', () => {
+    let registry: DeviceRegistry | undefined;
+    afterEach(() => {
+      registry?.close();
+      registry = undefined;
+    });
+
+    async function buildWithRegistry() {
+      const fake = fakeHistory({ window_agg: [{ time: T0, min: 20, mean: 21, max: 22, count: 60 }] });
+      registry = DeviceRegistry.open(':memory:', { clock: new ManualClock(NOW), flushIntervalMs: 0 });
+      registry.register('boiler-1', { tags: { site: 'lyon' } });
+      registry.seen('auto-1', NOW - 1_000); // appeared by itself, not flushed yet
+      app = await buildApp({
+        liveFeed: new LiveFeed(),
+        health: () => healthReport(),
+        history: fake.history,
+        devices: registry,
+        clock: new ManualClock(NOW),
+      });
+      return fake;
+    }
+
+    it('answers 404 EDDY_DEVICE_NOT_FOUND for a device the registry does not know, without asking InfluxDB', async () => {
+      const fake = await buildWithRegistry();
+      const res = await get(`/api/devices/ghost-7/series?metric=temperature&from=${T0}&to=${NOW}`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'EDDY_DEVICE_NOT_FOUND',
+          message: expect.stringContaining('"ghost-7"'),
+        },
+      });
+      expect(fake.queries).toEqual([]);
+    });
+
+    it('answers registered devices and devices that appeared by themselves', async () => {
+      const fake = await buildWithRegistry();
+      expect(
+        (await get(`/api/devices/boiler-1/series?metric=temperature&from=${T0}&to=${NOW}`)).statusCode,
+      ).toBe(200);
+      expect(
+        (await get(`/api/devices/auto-1/series?metric=temperature&from=${T0}&to=${NOW}`)).statusCode,
+      ).toBe(200);
+      expect(fake.queries).toHaveLength(6);
+    });
+
+    it('still answers 400 for an id that is not a device id at all', async () => {
+      await buildWithRegistry();
+      const res = await get(`/api/devices/${encodeURIComponent('x" OR 1=1')}/series?metric=temperature`);
+      expect(res.statusCode).toBe(400);
     });
   });
 });
