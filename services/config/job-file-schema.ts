@@ -20,6 +20,10 @@ const SignedDuration = Type.String({
   pattern: `^-?${DURATION_SOURCE}$`,
   [EXPECTED]: 'a duration such as 5s (or -5s)',
 });
+const DurationOrOff = Type.String({
+  pattern: `^(off|${DURATION_SOURCE})$`,
+  [EXPECTED]: 'a duration such as 5m, or off',
+});
 const AggregateName = Type.String({ minLength: 1, [EXPECTED]: 'an aggregate name such as mean or p95' });
 
 const Source = Type.Object(
@@ -64,6 +68,8 @@ const Time = Type.Object(
     maxOutOfOrderness: Type.Optional(Duration),
     quietPeriod: Type.Optional(Duration),
     idleTimeout: Type.Optional(Duration),
+    maxFuture: Type.Optional(DurationOrOff),
+    maxPast: Type.Optional(DurationOrOff),
   },
   strict,
 );

@@ -1,4 +1,5 @@
 import type { PayloadMapping, TimeFormat } from '../connectors/mqtt/payload-mapping.ts';
+import type { TelemetryDecodeLimits } from '../connectors/mqtt/telemetry-ingest.ts';
 
 /**
  * A job as a job file describes it, checked and with every default filled in: what `parseJobFile`
@@ -134,6 +135,13 @@ export interface TimeSpec {
   readonly quietPeriodMs: number;
   /** After this long without a record a source stops holding back the watermark (unset: never). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Readings stamped more than this far ahead of processing time go to the dead letters
+   * (`ts_out_of_range`) instead of advancing the watermark (unset: no bound; default 5 min).
+   */
+  readonly maxFutureMs?: number;
+  /** Readings stamped more than this far behind processing time go to the dead letters (unset: no bound, the default). */
+  readonly maxPastMs?: number;
 }
 
 export type KeyPart = 'device' | 'metric';
@@ -176,6 +184,12 @@ export const JOB_DEFAULTS = {
   timeFormat: 'auto',
   maxOutOfOrdernessMs: 2_000,
   quietPeriodMs: 30_000,
+  /**
+   * Above any drift of a device clock that is merely unsynchronised, below every time-zone offset
+   * (the smallest is 30 min), so local time sent as UTC is refused; and a single mis-stamped reading
+   * can advance the watermark by 5 min at most.
+   */
+  maxFutureMs: 300_000,
   key: ['device', 'metric'],
   allowedLatenessMs: 0,
   aggregates: ['count', 'mean', 'min', 'max', 'stddev'],
@@ -206,5 +220,20 @@ export function payloadMappingOf(source: SourceSpec): PayloadMapping {
     timeFormat: source.timeFormat,
     ...(source.include === undefined ? {} : { include: source.include }),
     ...(source.exclude === undefined ? {} : { exclude: source.exclude }),
+  };
+}
+
+/**
+ * The source's timestamp bounds in the MQTT connectors' terms (their `limits`); each source fills
+ * in `now` from the job's Clock per message.
+ *
+ * @example
+ * telemetryLimitsOf({ maxOutOfOrdernessMs: 2000, quietPeriodMs: 30000, maxFutureMs: 300000 });
+ * // { maxFutureMs: 300000 }
+ */
+export function telemetryLimitsOf(time: TimeSpec): TelemetryDecodeLimits {
+  return {
+    ...(time.maxFutureMs === undefined ? {} : { maxFutureMs: time.maxFutureMs }),
+    ...(time.maxPastMs === undefined ? {} : { maxPastMs: time.maxPastMs }),
   };
 }

@@ -41,6 +41,11 @@ export function toJobSpec(
 
   const source = sourceSpec(file, problems);
   const time = file.time ?? {};
+  // Timestamp bounds: absent takes the default (none for the past: replaying old data is legitimate), `off` none.
+  const bound = (text: string | undefined, key: 'maxFuture' | 'maxPast', fallback?: number) =>
+    text === undefined ? fallback : text === 'off' ? undefined : ms(text, ['time', key], 'positive');
+  const maxFutureMs = bound(time.maxFuture, 'maxFuture', JOB_DEFAULTS.maxFutureMs);
+  const maxPastMs = bound(time.maxPast, 'maxPast');
   const timeSpec = {
     maxOutOfOrdernessMs:
       time.maxOutOfOrderness === undefined
@@ -53,6 +58,8 @@ export function toJobSpec(
     ...(time.idleTimeout === undefined
       ? {}
       : { idleTimeoutMs: ms(time.idleTimeout, ['time', 'idleTimeout'], 'positive') }),
+    ...(maxFutureMs === undefined ? {} : { maxFutureMs }),
+    ...(maxPastMs === undefined ? {} : { maxPastMs }),
   };
 
   const labels = new Map<string, number>();

@@ -12,7 +12,10 @@ import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 /** The job file `eddy start` runs when given none. */
 export const DEFAULT_JOB_FILE = fileURLToPath(new URL('./default-job.yaml', import.meta.url));
 
-/** What `eddy start`'s `--window`, `--out-of-orderness` and `--quiet-period` change in the default job. */
+/**
+ * What `eddy start`'s `--window`, `--out-of-orderness`, `--quiet-period`, `--max-future` and
+ * `--max-past` change in the default job.
+ */
 export interface DefaultJobOptions {
   /** Tumbling window size. Default 10 s. */
   readonly windowMs?: number;
@@ -20,6 +23,10 @@ export interface DefaultJobOptions {
   readonly outOfOrdernessMs?: number;
   /** After this much silence, event time follows processing time so the last windows close. Default 30 s. */
   readonly quietPeriodMs?: number;
+  /** Readings stamped further ahead of processing time go to the dead letters; `off`: no bound. Default 5 min. */
+  readonly maxFutureMs?: number | 'off';
+  /** Readings stamped further behind processing time go to the dead letters; `off`: no bound (the default). */
+  readonly maxPastMs?: number | 'off';
 }
 
 /** The default job's settings, as in `default-job.yaml` (a test keeps the two the same). */
@@ -32,7 +39,7 @@ let shipped: JobSpec | undefined;
  * with count, mean, min, max and stddev, to InfluxDB `window_agg` and the live feed; and the
  * `forecast` model, a Holt-Winters forecaster per series whose predictions and metrics go to
  * InfluxDB `predictions` and `model_metrics` and the live feed. The options (from `eddy start`'s
- * flags) replace its window size, out-of-orderness and quiet period.
+ * flags) replace its window size, out-of-orderness, quiet period and timestamp bounds.
  *
  * @example
  * defaultJobSpec({ windowMs: 60_000 }).windows[0]; // { type: 'tumbling', sizeMs: 60000, ... }
@@ -43,12 +50,17 @@ export function defaultJobSpec(options: DefaultJobOptions = {}): JobSpec {
   if (window?.type !== 'tumbling' || shipped.windows.length !== 1) {
     throw new Error(`${DEFAULT_JOB_FILE}: the default job must have exactly one tumbling window`);
   }
+  const { maxFutureMs, maxPastMs, ...time } = shipped.time;
+  const future = options.maxFutureMs ?? maxFutureMs;
+  const past = options.maxPastMs ?? maxPastMs;
   return {
     ...shipped,
     time: {
-      ...shipped.time,
-      maxOutOfOrdernessMs: options.outOfOrdernessMs ?? shipped.time.maxOutOfOrdernessMs,
-      quietPeriodMs: options.quietPeriodMs ?? shipped.time.quietPeriodMs,
+      ...time,
+      maxOutOfOrdernessMs: options.outOfOrdernessMs ?? time.maxOutOfOrdernessMs,
+      quietPeriodMs: options.quietPeriodMs ?? time.quietPeriodMs,
+      ...(future === undefined || future === 'off' ? {} : { maxFutureMs: future }),
+      ...(past === undefined || past === 'off' ? {} : { maxPastMs: past }),
     },
     windows: [{ ...window, sizeMs: options.windowMs ?? window.sizeMs }],
   };

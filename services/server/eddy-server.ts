@@ -11,7 +11,7 @@ import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
 import { windowStats } from '../config/define-job.ts';
-import { payloadMappingOf } from '../config/job-spec.ts';
+import { payloadMappingOf, telemetryLimitsOf } from '../config/job-spec.ts';
 import type { InfluxSink } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
 import { LiveFeed } from '../connectors/live/live-feed.ts';
@@ -45,8 +45,12 @@ export interface RunningEddy {
   readonly job: JobExecution;
   readonly liveFeed: LiveFeed;
   health(): HealthReport;
-  /** Stops the simulator and sources, flushes the sinks, closes the API, broker and a spawned InfluxDB. */
-  stop(): Promise<void>;
+  /**
+   * Stops the simulator and sources, flushes the sinks, closes the API, broker and a spawned
+   * InfluxDB. With checkpoints on, the job first takes a final checkpoint (`finalCheckpoint`,
+   * default true): the MQTT messages it holds are acknowledged and the next start replays nothing.
+   */
+  stop(options?: { readonly finalCheckpoint?: boolean }): Promise<void>;
   /**
    * Resolves with the reason when something asked Eddy to shut down (a stop with savepoint through
    * the API); whoever runs Eddy then calls `stop()`.
@@ -66,6 +70,7 @@ export async function startEddy(
   const startedAt = clock.now();
   const spec = options.job ?? defaultJobSpec(options);
   const cleanup: (() => Promise<void>)[] = [];
+  let finalCheckpoint = true; // set by stop()
   let requestStop: (reason: string) => void = () => {};
   const stopRequested = new Promise<string>((resolve) => {
     requestStop = resolve;
@@ -92,6 +97,7 @@ export async function startEddy(
         ...(options.mqttAuth ? { auth: devices } : {}),
         topics: spec.source.topics,
         payload: payloadMappingOf(spec.source),
+        limits: telemetryLimitsOf(spec.time),
         ...(checkpoints.intervalMs > 0
           ? { ackOnCheckpoint: { clientId: options.mqttClientId ?? sessionClientId(spec.name, checkpoints) } }
           : {}),
@@ -149,7 +155,7 @@ export async function startEddy(
       },
       'job started',
     );
-    cleanup.push(() => job.stop());
+    cleanup.push(() => job.stop({ finalCheckpoint: finalCheckpoint && checkpoints.intervalMs > 0 }));
     job.finished.catch((error) => logger.error({ err: error }, 'the job failed'));
 
     const simulator = options.simulate > 0 ? await startSimulator(options, ingest, logger) : undefined;
@@ -194,7 +200,11 @@ export async function startEddy(
     const apiUrl = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => app.close());
 
-    return { apiUrl, mqttUrl: ingest.url, influx, job, liveFeed, health, stop: undo, stopRequested };
+    const stop = (stopOptions: { readonly finalCheckpoint?: boolean } = {}) => {
+      finalCheckpoint = stopOptions.finalCheckpoint ?? true;
+      return undo();
+    };
+    return { apiUrl, mqttUrl: ingest.url, influx, job, liveFeed, health, stop, stopRequested };
   } catch (error) {
     await undo();
     throw error;

@@ -7,6 +7,7 @@ import { stripCredentials } from '../common/logger.ts';
 import { BrokerSource } from '../connectors/mqtt/broker-source.ts';
 import { MqttSource } from '../connectors/mqtt/mqtt-source.ts';
 import type { PayloadMapping } from '../connectors/mqtt/payload-mapping.ts';
+import type { TelemetryDecodeLimits, TelemetryIngestStats } from '../connectors/mqtt/telemetry-ingest.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Source } from '../engine/api/source.ts';
 
@@ -16,7 +17,7 @@ export interface MqttIngest {
   /** Broker URL for devices (never with a password). */
   readonly url: string;
   readonly source: Source<Reading> & {
-    stats(): { deadLetters: number } & ({ connected: boolean } | { subscribed: boolean });
+    stats(): TelemetryIngestStats & ({ connected: boolean } | { subscribed: boolean });
   };
   /** Opens a publisher for simulated devices: in process for the embedded broker, a client otherwise. */
   openPublisher(): Promise<Publisher & { close?(): Promise<void> }>;
@@ -27,7 +28,8 @@ export interface MqttIngest {
 /**
  * With an external broker URL: an MQTT client subscription (`MqttSource`). Without: the embedded
  * Aedes broker on `port`, consumed in process (`BrokerSource`, ~3x faster than a loopback client).
- * `topics` and `payload` come from the job (default: `sensors/{device}/telemetry` with `ts`).
+ * `topics`, `payload` and `limits` come from the job (default: `sensors/{device}/telemetry` with
+ * `ts`, no timestamp bounds).
  */
 export async function openMqttIngest(
   options: {
@@ -36,6 +38,11 @@ export async function openMqttIngest(
     mqttHost: string;
     topics?: readonly string[];
     payload?: PayloadMapping;
+    /**
+     * Decoder limits, e.g. the job's timestamp bounds (`telemetryLimitsOf(spec.time)`); the source
+     * checks them against the job's Clock. Default: no timestamp bounds.
+     */
+    limits?: TelemetryDecodeLimits;
     /**
      * With an external broker: hold each PUBACK until the checkpoint covering the message completes,
      * on a persistent session under this client id (exactly-once with checkpoints). Unset: acknowledge
@@ -50,6 +57,7 @@ export async function openMqttIngest(
   const mapping = {
     ...(options.topics === undefined ? {} : { topics: options.topics }),
     ...(options.payload === undefined ? {} : { payload: options.payload }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   };
   if (options.mqttUrl !== undefined) {
     const url = options.mqttUrl;

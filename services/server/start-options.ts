@@ -23,7 +23,7 @@ export interface StartOptions {
   readonly dataDir: string;
   /**
    * The job to run, from a job file (`--job`, see `loadJobFile`). Unset: the default job
-   * (`services/jobs/default-job.yaml`), shaped by the three settings below.
+   * (`services/jobs/default-job.yaml`), shaped by the settings below.
    */
   readonly job?: JobSpec;
   /** Window size of the default job (not used with `job`). */
@@ -32,6 +32,10 @@ export interface StartOptions {
   readonly outOfOrdernessMs: number;
   /** Quiet period of the default job (not used with `job`). */
   readonly quietPeriodMs: number;
+  /** How far ahead of processing time a reading may be stamped, or `off` (default job only; unset: 5 min). */
+  readonly maxFutureMs?: number | 'off';
+  /** How far behind processing time a reading may be stamped, or `off` (default job only; unset: off). */
+  readonly maxPastMs?: number | 'off';
   /**
    * Subtasks of the job's keyed windows (`--parallelism`): above 1 they run in that many worker
    * threads, while the MQTT source, InfluxDB and the live feed stay in the main thread. Default 1.

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../../common/logger.ts';
 import { JobFileError } from '../../config/job-file-error.ts';
 import type { JobSpec } from '../../config/job-spec.ts';
@@ -30,6 +30,8 @@ interface StartFlags {
   window: number;
   outOfOrderness: number;
   quietPeriod: number;
+  maxFuture?: number | 'off';
+  maxPast?: number | 'off';
   parallelism: number;
   checkpointDir?: string;
   checkpointInterval: number;
@@ -46,7 +48,19 @@ const DEFAULT_JOB_FLAGS = [
   ['window', '--window'],
   ['outOfOrderness', '--out-of-orderness'],
   ['quietPeriod', '--quiet-period'],
+  ['maxFuture', '--max-future'],
+  ['maxPast', '--max-past'],
 ] as const;
+
+/** A timestamp bound: a positive duration, or `off` for none. */
+const parseBound = (value: string): number | 'off' => {
+  if (value === 'off') return value;
+  try {
+    return parseDurationOption(value);
+  } catch {
+    throw new InvalidArgumentError('expected a duration such as 5m or 1h, or off.');
+  }
+};
 
 const parseInflux = (value: string) => (value === 'off' ? value : parseUrl(['http:', 'https:'])(value));
 
@@ -133,6 +147,22 @@ export function startCommand(): Command {
     )
     .addOption(
       new Option(
+        '--max-future <duration>',
+        'readings stamped further ahead of the clock go to the dead letters (off: no bound; default 5m)',
+      )
+        .env('EDDY_MAX_FUTURE')
+        .argParser(parseBound),
+    )
+    .addOption(
+      new Option(
+        '--max-past <duration>',
+        'readings stamped further behind the clock go to the dead letters (default off: replays are welcome)',
+      )
+        .env('EDDY_MAX_PAST')
+        .argParser(parseBound),
+    )
+    .addOption(
+      new Option(
         '--parallelism <n>',
         'worker threads running the keyed windows (1: everything in one thread); MQTT and sinks stay in the main thread',
       )
@@ -191,7 +221,10 @@ export function startCommand(): Command {
       const logger = createLogger({ level: flags.logLevel });
       let job: JobSpec | undefined;
       if (flags.job !== undefined) {
-        const shaping = DEFAULT_JOB_FLAGS.filter(([key]) => command.getOptionValueSource(key) !== 'default');
+        const shaping = DEFAULT_JOB_FLAGS.filter(([key]) => {
+          const from = command.getOptionValueSource(key);
+          return from !== undefined && from !== 'default';
+        });
         if (shaping.length > 0) {
           process.stderr.write(
             `${shaping.map(([, flag]) => flag).join(', ')} shape${shaping.length === 1 ? 's' : ''} the default job only: ` +
@@ -223,6 +256,8 @@ export function startCommand(): Command {
         windowMs: flags.window,
         outOfOrdernessMs: flags.outOfOrderness,
         quietPeriodMs: flags.quietPeriod,
+        ...(flags.maxFuture === undefined ? {} : { maxFutureMs: flags.maxFuture }),
+        ...(flags.maxPast === undefined ? {} : { maxPastMs: flags.maxPast }),
         parallelism: flags.parallelism,
         checkpointIntervalMs: flags.checkpointInterval,
         ...(flags.checkpointDir === undefined ? {} : { checkpointDir: flags.checkpointDir }),
@@ -245,7 +280,11 @@ export function startCommand(): Command {
     });
 }
 
-/** Ctrl-C / SIGTERM: stop cleanly (sinks flushed) and exit 0; a second signal exits at once. */
+/**
+ * Ctrl-C / SIGTERM: stop cleanly and exit 0 (with checkpoints on, a final checkpoint first: held
+ * MQTT messages acknowledged, sinks flushed, nothing replayed by the next start); a second signal
+ * exits at once.
+ */
 function stopOnSignal(eddy: RunningEddy, logger: ReturnType<typeof createLogger>): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
@@ -255,7 +294,7 @@ function stopOnSignal(eddy: RunningEddy, logger: ReturnType<typeof createLogger>
         process.exit(130);
       }
       stopping = true;
-      logger.info(`${signal}: stopping (flushing results)`);
+      logger.info(`${signal}: stopping (final checkpoint, flushing results)`);
       eddy
         .stop()
         .then(() => logger.info('stopped'))

@@ -13,6 +13,7 @@ import type {
   JobCheckpointStats,
 } from './checkpointing/job-checkpointing.ts';
 import { operatorUid } from './checkpointing/operator-uid.ts';
+import { DEFAULT_FINAL_CHECKPOINT_TIMEOUT_MS, type StopOptions } from './checkpointing/stop-options.ts';
 import { buildJobMetrics, type JobMetrics, type JobState } from './job-metrics.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import type { Downstream, Output } from './output.ts';
@@ -21,14 +22,8 @@ import { type ParallelJobConfig, ParallelRuntime } from './parallel/parallel-run
 import { SourceTask } from './source-task.ts';
 import type { OperatorContext, StreamOperator } from './stream-operator.ts';
 
+export { DEFAULT_FINAL_CHECKPOINT_TIMEOUT_MS, type StopOptions } from './checkpointing/stop-options.ts';
 export type { JobMetrics, JobState, SubtaskLoad } from './job-metrics.ts';
-
-export interface StopOptions {
-  /** Fire every open window before stopping (results of incomplete windows are emitted). Default false. */
-  readonly drain?: boolean;
-  /** Stop with savepoint into this directory (needs `checkpointing`); if it fails the job keeps running. */
-  readonly savepoint?: string;
-}
 
 /**
  * A running job: opens its parts, runs until stopped, its sources end, or something fails.
@@ -61,6 +56,8 @@ export class JobExecution {
   private resolveFinished!: () => void;
   private rejectFinished!: (error: unknown) => void;
   private stopping: Promise<void> | undefined;
+  /** Set by a stop with final checkpoint: the sources stay paused (backpressure no longer resumes them). */
+  private sourcesHeld = false;
   private wakeStop: (() => void) | undefined;
   /** Settles when the job has stopped: resolves on stop or end of input, rejects with the failure. */
   readonly finished: Promise<void>;
@@ -105,7 +102,10 @@ export class JobExecution {
                 'subtasks without an unbounded queue: implement pause/resume, or run at parallelism 1',
             );
           }
-          chain.availability.onChange((available) => (available ? task.resume() : task.pause()));
+          chain.availability.onChange((available) => {
+            if (!available) task.pause();
+            else if (!this.sourcesHeld) task.resume();
+          });
         }
       }
     } else {
@@ -161,14 +161,35 @@ export class JobExecution {
     if (this.currentState === 'starting') this.currentState = 'running';
   }
 
-  /** Stops the sources, optionally drains open windows, flushes and closes every sink. Idempotent. */
+  /**
+   * Stops the sources, optionally drains open windows, flushes and closes every sink. Idempotent:
+   * a call while stopping returns the stop in progress.
+   *
+   * @example
+   * await job.stop({ finalCheckpoint: true }); // SIGTERM: nothing to replay after a restart
+   */
   stop(options: StopOptions = {}): Promise<void> {
-    if (options.savepoint !== undefined && !this.stopping) {
+    if (this.stopping) return this.stopping;
+    if (options.savepoint !== undefined) {
       return this.checkpoints()
         .finalSavepoint(options.savepoint)
         .then(() => this.stop({ drain: options.drain ?? false }));
     }
-    this.stopping ??= this.shutdown(options.drain ?? false);
+    const checkpointing = options.finalCheckpoint ? this.checkpointing : undefined;
+    if (checkpointing && options.drain) {
+      return Promise.reject(
+        new Error(
+          `job ${this.name}: stop with drain and finalCheckpoint together would emit the open windows twice ` +
+            '(now, and again after a restore of the final checkpoint): choose one',
+        ),
+      );
+    }
+    this.stopping = checkpointing
+      ? this.stopAfterFinalCheckpoint(
+          checkpointing,
+          options.finalCheckpointTimeoutMs ?? DEFAULT_FINAL_CHECKPOINT_TIMEOUT_MS,
+        )
+      : this.shutdown(options.drain ?? false);
     return this.stopping;
   }
 
@@ -241,6 +262,16 @@ export class JobExecution {
 
   private onSourceEnded(): void {
     if (this.parallelEnded && this.sourceTasks.every((task) => task.metrics().ended)) void this.stop();
+  }
+
+  /** Pauses the sources, takes the final checkpoint (or gives up on it, logged), then shuts down. */
+  private async stopAfterFinalCheckpoint(checkpointing: JobCheckpointing, timeoutMs: number): Promise<void> {
+    if (this.currentState === 'failed') return this.finished.catch(() => {});
+    this.currentState = 'stopping';
+    this.sourcesHeld = true;
+    for (const task of this.sourceTasks) task.pause(); // a source without pause() reads on: at-least-once after the checkpoint
+    await checkpointing.finalCheckpoint(timeoutMs);
+    return this.shutdown(false);
   }
 
   private async shutdown(drain: boolean): Promise<void> {

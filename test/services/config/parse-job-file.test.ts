@@ -25,7 +25,7 @@ describe('parseJobFile: a valid job', () => {
     expect(spec).toEqual({
       name: 'minimal',
       source: { topics: ['sensors/{device}/telemetry'], timeField: 'ts', timeFormat: 'auto' },
-      time: { maxOutOfOrdernessMs: 2_000, quietPeriodMs: 30_000 },
+      time: { maxOutOfOrdernessMs: 2_000, quietPeriodMs: 30_000, maxFutureMs: 300_000 },
       key: ['device', 'metric'],
       windows: [
         {
@@ -59,6 +59,8 @@ describe('parseJobFile: a valid job', () => {
         '  maxOutOfOrderness: 500ms',
         '  quietPeriod: 1m',
         '  idleTimeout: 5m',
+        '  maxFuture: 1h',
+        '  maxPast: 30d',
         'key: [metric]',
         'windows:',
         '  - type: tumbling',
@@ -82,7 +84,13 @@ describe('parseJobFile: a valid job', () => {
       timeFormat: 'epoch_s',
       exclude: ['status', 'rssi'],
     });
-    expect(spec.time).toEqual({ maxOutOfOrdernessMs: 500, quietPeriodMs: 60_000, idleTimeoutMs: 300_000 });
+    expect(spec.time).toEqual({
+      maxOutOfOrdernessMs: 500,
+      quietPeriodMs: 60_000,
+      idleTimeoutMs: 300_000,
+      maxFutureMs: 3_600_000,
+      maxPastMs: 30 * 86_400_000,
+    });
     expect(spec.key).toEqual(['metric']);
     expect(spec.windows).toEqual([
       {
@@ -105,6 +113,19 @@ describe('parseJobFile: a valid job', () => {
       { type: 'session', gapMs: 30_000, allowedLatenessMs: 0, aggregates: ['first', 'last'], late: 'count' },
     ]);
     expect(spec.sinks).toEqual({ influx: { measurement: 'plant_agg' }, live: false });
+  });
+
+  it('timestamp bounds: the future one 5 min by default, off switches either off', () => {
+    const spec = (time: string) =>
+      parseJobFile(lines('name: demo', time, 'windows: [{ type: tumbling, size: 1s }]'), 'job.yaml');
+    expect(spec('time: { maxFuture: off, maxPast: off }').time).toEqual({
+      maxOutOfOrdernessMs: 2_000,
+      quietPeriodMs: 30_000,
+    });
+    expect(spec('time: { maxPast: 7d }').time).toMatchObject({
+      maxFutureMs: 300_000,
+      maxPastMs: 604_800_000,
+    });
   });
 
   it('takes YAML anchors and comments in its stride', () => {
@@ -147,7 +168,7 @@ describe('parseJobFile: errors name the file, line, column, path and the problem
     expect(
       problems(lines('name: demo', 'time: { quietperiod: 5s }', 'windows: [{ type: tumbling, size: 1s }]')),
     ).toEqual([
-      'job.yaml:2:9: time.quietperiod: unknown key (did you mean quietPeriod? keys: maxOutOfOrderness, quietPeriod, idleTimeout)',
+      'job.yaml:2:9: time.quietperiod: unknown key (did you mean quietPeriod? keys: maxOutOfOrderness, quietPeriod, idleTimeout, maxFuture, maxPast)',
     ]);
   });
 
@@ -205,6 +226,17 @@ describe('parseJobFile: errors name the file, line, column, path and the problem
       'job.yaml:12:33: windows[1].aggregates[2]: "count" is listed twice',
       'job.yaml:12:40: windows[1].aggregates[3]: unknown aggregate "p100": use count, sum, mean, min, max, stddev, first, last, or a percentile such as p50, p95, p99.9',
       'job.yaml:13:22: windows[2].size: "1.5ms" is not a whole number of ms',
+    ]);
+  });
+
+  it('timestamp bounds: a positive duration or off, at the line of the value', () => {
+    const bad = (...time: string[]) =>
+      problems(lines('name: demo', 'time:', ...time, 'windows: [{ type: tumbling, size: 1s }]'));
+    expect(bad('  maxOutOfOrderness: 1s', '  maxFuture: soon')).toEqual([
+      'job.yaml:4:3: time.maxFuture: expected a duration such as 5m, or off, got "soon"',
+    ]);
+    expect(bad('  maxPast: 0s')).toEqual([
+      'job.yaml:3:3: time.maxPast: expected a positive duration such as 10s, got "0s"',
     ]);
   });
 

@@ -23,7 +23,11 @@ describe('the default job file', () => {
     expect(spec).toEqual({
       name: 'window-aggregates',
       source: { topics: ['sensors/{device}/telemetry'], timeField: 'ts', timeFormat: 'auto' },
-      time: { maxOutOfOrdernessMs: DEFAULT_JOB.outOfOrdernessMs, quietPeriodMs: DEFAULT_JOB.quietPeriodMs },
+      time: {
+        maxOutOfOrdernessMs: DEFAULT_JOB.outOfOrdernessMs,
+        quietPeriodMs: DEFAULT_JOB.quietPeriodMs,
+        maxFutureMs: JOB_DEFAULTS.maxFutureMs,
+      },
       key: ['device', 'metric'],
       windows: [
         {
@@ -88,8 +92,19 @@ describe('defaultJobSpec', () => {
   it("takes eddy start's --window, --out-of-orderness and --quiet-period", () => {
     const spec = defaultJobSpec({ windowMs: 60_000, outOfOrdernessMs: 500, quietPeriodMs: 1_000 });
     expect(spec.windows[0]).toMatchObject({ type: 'tumbling', sizeMs: 60_000 });
-    expect(spec.time).toEqual({ maxOutOfOrdernessMs: 500, quietPeriodMs: 1_000 });
+    expect(spec.time).toEqual({ maxOutOfOrdernessMs: 500, quietPeriodMs: 1_000, maxFutureMs: 300_000 });
     expect(defaultJobSpec().windows[0]).toMatchObject({ sizeMs: 10_000 });
+  });
+
+  it("takes eddy start's --max-future and --max-past (a duration, or off)", () => {
+    expect(defaultJobSpec({ maxFutureMs: 60_000, maxPastMs: 86_400_000 }).time).toMatchObject({
+      maxFutureMs: 60_000,
+      maxPastMs: 86_400_000,
+    });
+    const unbounded = defaultJobSpec({ maxFutureMs: 'off', maxPastMs: 'off' }).time;
+    expect(unbounded).not.toHaveProperty('maxFutureMs');
+    expect(unbounded).not.toHaveProperty('maxPastMs');
+    expect(defaultJobSpec().time).not.toHaveProperty('maxPastMs');
   });
 });
 

@@ -10,7 +10,7 @@ import type {
   CoordinatorLogger,
   TriggerOptions,
 } from '../../checkpoint/coordinator-types.ts';
-import type { Clock } from '../../time/clock.ts';
+import type { Cancel, Clock } from '../../time/clock.ts';
 import type { ChainCheckpointer } from './chain-checkpointer.ts';
 import type { CheckpointingOptions, JobCheckpointStats } from './checkpointing-options.ts';
 import type { ParallelCheckpointing, ParallelTaskAck } from './parallel-checkpointing.ts';
@@ -204,6 +204,44 @@ export class JobCheckpointing {
       this.committing = true; // the job keeps running
       throw error;
     });
+  }
+
+  /**
+   * Graceful stop: one last checkpoint, committed like any other (sinks flushed before it is
+   * acknowledged; its completion reaches the sources, e.g. MQTT PUBACKs). Never rejects: when it
+   * fails or does not complete within `timeoutMs` it logs a warning and resolves `undefined`; the
+   * job then stops without it and the next start restores the previous checkpoint (the sources
+   * replay what came after it, the MQTT broker redelivers what was not acknowledged).
+   *
+   * @example
+   * await checkpointing.finalCheckpoint(20_000); // sources paused first, so it holds every record
+   * await checkpointing.stop();
+   */
+  async finalCheckpoint(timeoutMs: number): Promise<CompletedCheckpointStats | undefined> {
+    let cancel: Cancel = () => {};
+    const timedOut = new Promise<never>((_, reject) => {
+      cancel = this.job.clock.setTimeout(
+        () => reject(new Error(`it did not complete within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const stats = await Promise.race([this.triggerCheckpoint(), timedOut]);
+      this.logger.info(
+        { checkpoint: stats.id },
+        `job ${this.job.name}: final checkpoint ${stats.id} completed`,
+      );
+      return stats;
+    } catch (error) {
+      this.logger.warn(
+        { err: error },
+        `job ${this.job.name}: no final checkpoint (${errorMessage(error)}); stopping without it: the next start ` +
+          'restores the previous checkpoint and the sources replay what came after it (nothing is lost)',
+      );
+      return undefined;
+    } finally {
+      cancel();
+    }
   }
 
   stats(): JobCheckpointStats {
