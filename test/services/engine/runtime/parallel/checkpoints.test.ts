@@ -38,13 +38,14 @@ const sorted = <T>(values: readonly T[]) => values.map((v) => JSON.stringify(v))
 describe('checkpoints at parallelism > 1', () => {
   it('a keyed job over split sources at parallelism 2: every task of every worker writes its file, the manifest lists them, results are unchanged', async () => {
     // No late events: with splits, which records are late depends on how the splits interleave.
-    // Long enough (~2 s per split at 0.2 ms a record) that both checkpoints complete before the
-    // splits end, also on a loaded machine (aligned barriers wait behind the records in flight).
+    // Long enough (~5 s per split at 0.5 ms a record) that both checkpoints complete before the
+    // splits end, also on a loaded machine (aligned barriers wait behind the records in flight;
+    // at ~2 s a split, CI under load once saw the job end before the second checkpoint).
     const all = events(20_000, false);
     const args: TumblingJobArgs = {
       windowMs: 10,
       boundMs: 3,
-      slowMs: 0.2,
+      slowMs: 0.5,
       split: { events: all, batchSize: 20 },
     };
     const reference = new CollectingSink<string>('results');
@@ -94,7 +95,7 @@ describe('checkpoints at parallelism > 1', () => {
       expect.arrayContaining(['main#0', 'main-sinks#0']),
     );
     expect(job.metrics().state).toBe('stopped');
-  }, 30_000);
+  }, 60_000);
 
   it('rescaling: a savepoint taken at parallelism 1 restores at 3, a savepoint there restores at 1; the union of results is the uninterrupted run', async () => {
     const all = events(3_000);
