@@ -2,10 +2,10 @@ import { DEFAULT_DETECTOR_SET } from '../../ml/detectors/default-set.ts';
 import type { DetectorSpec } from '../../ml/detectors/detector.ts';
 import { DETECTOR_SPECS } from '../../ml/detectors/registry.ts';
 import { type DecisionDurationReader, detectorDecision } from './detector-decisions.ts';
-import { detectorParams } from './detector-params.ts';
 import type { DetectorFile } from './job-file-schema.ts';
 import { type DetectorMemberSpec, type DetectorStepSpec, JOB_DEFAULTS, type SourceSpec } from './job-spec.ts';
 import { describe, type PathProblem, similarWords } from './schema-problems.ts';
+import { specParams } from './spec-params.ts';
 
 /** The `detector` value that means the default detector set. */
 export const DEFAULT_DETECTOR_SET_NAME = 'default';
@@ -105,7 +105,7 @@ function members(
     const resolved = file.detectors.map((m, j): Resolved => {
       const mAt: At = (...keys) => at('detectors', j, ...keys);
       const spec = specOf(m.detector, catalog, mAt('detector'), problems);
-      const params = spec === undefined ? {} : detectorParams(spec, m.params ?? {}, mAt('params'), problems);
+      const params = spec === undefined ? {} : specParams(spec, m.params ?? {}, mAt('params'), problems);
       return { member: { detector: m.detector, params }, spec, at: mAt };
     });
     return { resolved };
@@ -137,7 +137,7 @@ function members(
   if (file.combine !== undefined)
     problem(at('combine'), 'combines the scores of several detectors: it needs detectors: [...] or default');
   const spec = specOf(file.detector, catalog, at('detector'), problems);
-  const params = spec === undefined ? {} : detectorParams(spec, file.params ?? {}, at('params'), problems);
+  const params = spec === undefined ? {} : specParams(spec, file.params ?? {}, at('params'), problems);
   return { resolved: [{ member: { detector: file.detector, params }, spec, at }] };
 }
 

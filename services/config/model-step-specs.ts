@@ -3,8 +3,8 @@ import { GLOBAL_MODEL_NAMES } from '../../ml/models/global/registry.ts';
 import { MODEL_SPECS } from '../../ml/models/registry.ts';
 import type { ModelFile } from './job-file-schema.ts';
 import { JOB_DEFAULTS, type ModelScope, type ModelStepSpec, type SourceSpec } from './job-spec.ts';
-import { modelParams } from './model-params.ts';
 import { describe, type PathProblem, similarWords } from './schema-problems.ts';
+import { specParams } from './spec-params.ts';
 
 /** A duration of the file in ms, its problems added to the list (see `toJobSpec`). */
 export type DurationReader = (text: string, path: (string | number)[], rule: 'positive') => number;
@@ -43,7 +43,7 @@ export function modelStepSpecs(
       problem(at('name'), `"${model.name}" is the name of models[${earlier}] too: give each model its own`);
 
     const spec = modelSpecOf(model.model, specs, at('model'), problems);
-    const params = spec === undefined ? {} : modelParams(spec, model.params ?? {}, at('params'), problems);
+    const params = spec === undefined ? {} : specParams(spec, model.params ?? {}, at('params'), problems);
     const forecaster = spec?.type === 'forecaster';
     if (spec !== undefined) checkKind(model, spec.type, at, problems);
     if (spec !== undefined && model.per === 'global' && !GLOBAL_MODEL_NAMES.includes(spec.name)) {

@@ -1,22 +1,26 @@
-import type { ModelSpec, ParamSpec } from '../../ml/core/model-spec.ts';
-import { ModelRegistryError, type ParamValue, parseModelParams } from '../../ml/models/registry.ts';
+import type { ParamSpec } from '../../ml/core/model-spec.ts';
+import { type ParamSpecs, type ParamValue, parseParams } from '../../ml/core/param-parsing.ts';
 import { describe, type PathProblem, similarWords } from './schema-problems.ts';
 
+/** A value the registry's parsing refused (its message names the parameter and what it accepts). */
+class ParamProblem extends Error {}
+
 /**
- * A job file's `params` of one model, checked against the model's spec: every name one of its
+ * A job file's `params` of one model or detector, checked against its spec: every name one of its
  * parameters (an unknown one names them all), every value of the parameter's type as YAML writes
- * it (`0.1`, `12`, `true`, `adam`), then its bounds and choices as the registry checks them
- * (`parseModelParams`). Returns the parameters given, typed (absent ones are left to the spec's
- * defaults); problems are added to `problems`, each at `at` + the parameter's name.
+ * it (`0.1`, `12`, `true`, `adam`), then its bounds and choices as the registries check them
+ * (`parseParams`, shared by models and detectors). Returns the parameters given, typed (absent
+ * ones are left to the spec's defaults); problems are added to `problems`, each at `at` + the
+ * parameter's name.
  *
  * @example
- * modelParams(holtWintersSpec, { alpha: 0.2, stepMs: 1000 }, ['models', 0, 'params'], problems);
+ * specParams(holtWintersSpec, { alpha: 0.2, stepMs: 1000 }, ['models', 0, 'params'], problems);
  * // { alpha: 0.2, stepMs: 1000 }
- * modelParams(holtWintersSpec, { alpha: 2 }, ['models', 0, 'params'], problems);
- * // problems: [{ path: [..., 'alpha'], message: 'expected a finite number from 0 to 1, got 2 (level smoothing)' }]
+ * specParams(rollingZScoreSpec, { window: 1 }, ['detectors', 0, 'params'], problems);
+ * // problems: [{ path: [..., 'window'], message: 'expected an integer >= 2, got 1 (...)' }]
  */
-export function modelParams(
-  spec: ModelSpec,
+export function specParams(
+  spec: ParamSpecs,
   given: Readonly<Record<string, unknown>>,
   at: readonly (string | number)[],
   problems: PathProblem[],
@@ -42,9 +46,9 @@ export function modelParams(
     }
     const text = String(value);
     try {
-      params[name] = parseModelParams(spec, { [name]: text })[name]!;
+      params[name] = parseParams(spec, { [name]: text }, (_, message) => new ParamProblem(message))[name]!;
     } catch (error) {
-      if (!(error instanceof ModelRegistryError)) throw error;
+      if (!(error instanceof ParamProblem)) throw error;
       const prefix = `${spec.name}: parameter ${name}: `;
       const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
       problems.push({ path, message: message.replace(`got "${text}"`, `got ${describe(value)}`) });
