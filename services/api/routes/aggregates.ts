@@ -45,7 +45,7 @@ export const aggregatesRoutes: FastifyPluginAsyncTypebox<AggregatesRoutesOptions
     { schema: { querystring: RecentQuerySchema, response: { 200: RecentResponseSchema } } },
     async (request) => {
       const { device, metric, after = 0, limit = DEFAULT_RECENT_AGGREGATES } = request.query;
-      const head = feed.recent({ limit: 1 })[0]?.seq ?? 0;
+      const head = feed.lastSeq;
       const matching: WindowAggregate[] = [];
       for (const event of feed.recent({ type: 'aggregate', afterSeq: after })) {
         const aggregate = event.data;

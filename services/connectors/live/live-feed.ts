@@ -64,6 +64,11 @@ export class LiveFeed {
     return matching.slice(Math.max(0, matching.length - limit));
   }
 
+  /** The `seq` of the newest event published (0 before the first). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Registers a listener; returns the function that removes it. */
   subscribe(listener: LiveListener): () => void {
     this.listeners.add(listener);

@@ -21,6 +21,7 @@ describe('LiveFeed', () => {
     expect(feed.recent().map((e) => e.seq)).toEqual([1, 3, 4, 5]);
     expect(feed.recent({ afterSeq: 3 }).map((e) => e.data)).toEqual(['p2', 'p3']);
     expect(feed.recent({ limit: 1 }).map((e) => e.data)).toEqual(['p3']);
+    expect(feed.lastSeq).toBe(5);
   });
 
   it('broadcasts every event to its listeners until they unsubscribe', () => {
