@@ -9,6 +9,7 @@ import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
 import type { JobConnections } from './define-job.ts';
 import type { DetectorStepSpec } from './job-spec.ts';
+import { onlyMetrics } from './metrics-filter.ts';
 import { shareSink } from './shared-sink.ts';
 
 /**
@@ -78,7 +79,7 @@ function defineDetector(
     decision: step.decision,
     overrides: step.overrides,
   };
-  const selected = only(readings, step.metrics, step.name);
+  const selected = onlyMetrics(readings, step.metrics, `detector ${step.name}`);
   if (step.per === 'series') {
     const keyed = selected.keyBy((r) => seriesKey(r.device, r.metric), `key-by(detector ${step.name})`);
     env.setRecordCodec(keyed, readingCodec);
@@ -113,15 +114,4 @@ function checkMembers(step: DetectorStepSpec): void {
       );
     }
   }
-}
-
-/** The readings of `metrics` only (all when absent). */
-function only(
-  readings: DataStream<Reading>,
-  metrics: readonly string[] | undefined,
-  name: string,
-): DataStream<Reading> {
-  if (metrics === undefined) return readings;
-  const wanted = new Set(metrics);
-  return readings.filter((r) => wanted.has(r.metric), `filter(detector ${name})`);
 }

@@ -21,6 +21,7 @@ import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
 import type { JobConnections } from './define-job.ts';
 import type { ModelStepSpec } from './job-spec.ts';
+import { onlyMetrics } from './metrics-filter.ts';
 import { shareSink } from './shared-sink.ts';
 
 /**
@@ -126,7 +127,7 @@ function forecastPerSeries(
     );
   }
   const uid = modelUid(step.name);
-  const keyed = only(readings, step.metrics, step.name).keyBy(
+  const keyed = onlyMetrics(readings, step.metrics, `model ${step.name}`).keyBy(
     (r) => seriesKey(r.device, r.metric),
     `key-by(model ${step.name})`,
   );
@@ -169,7 +170,10 @@ function modelOnRows(
     ...(step.features ?? []),
     ...(step.target ? [step.target] : []),
   ];
-  const keyed = only(readings, wanted, step.name).keyBy((r) => r.device, `key-by(model ${step.name})`);
+  const keyed = onlyMetrics(readings, wanted, `model ${step.name}`).keyBy(
+    (r) => r.device,
+    `key-by(model ${step.name})`,
+  );
   env.setRecordCodec(keyed, readingCodec);
   const rows = deviceRows(keyed, { name: `rows(${step.name})`, uid: `${uid}-rows` });
   const target = clusterer ? undefined : step.target;
@@ -253,15 +257,4 @@ function fanOut<T>(make: () => DataStream<T>, sinks: readonly { branch(): Sink<T
   if (sinks.length === 0) return;
   const stream = make();
   for (const sink of sinks) stream.sinkTo(sink.branch());
-}
-
-/** The readings of `metrics` only (all when absent). */
-function only(
-  readings: DataStream<Reading>,
-  metrics: readonly string[] | undefined,
-  name: string,
-): DataStream<Reading> {
-  if (metrics === undefined) return readings;
-  const wanted = new Set(metrics);
-  return readings.filter((r) => wanted.has(r.metric), `filter(model ${name})`);
 }
