@@ -95,7 +95,7 @@ describe('parallelism 1 and 4 give the same results', () => {
       { numRuns: 12 },
     );
     expect(withLateRecords).toBeGreaterThan(0); // the streams do exercise lateness
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('a split source: one split per subtask, the same results as the unsplit source', () => {
@@ -109,7 +109,7 @@ describe('a split source: one split per subtask, the same results as the unsplit
       }),
       { numRuns: 8 },
     );
-  }, 60_000);
+  }, 120_000);
 
   it('with late records: a split only ever holds event time back, so no record is late that was not late unsplit', async () => {
     await fc.assert(
@@ -129,5 +129,5 @@ describe('a split source: one split per subtask, the same results as the unsplit
       }),
       { numRuns: 8 },
     );
-  }, 60_000);
+  }, 120_000);
 });
