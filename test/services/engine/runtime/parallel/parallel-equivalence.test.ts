@@ -78,6 +78,17 @@ async function run(
   };
 }
 
+/** The last firing of each key's window (the one with the most records: firings only grow). */
+function lastFirings(results: readonly string[]): string[] {
+  const last = new Map<string, { n: number; line: string }>();
+  for (const line of results) {
+    const [, window, n] = /^(\S+) n=(\d+)/.exec(line)!;
+    const seen = last.get(window!);
+    if (!seen || Number(n) > seen.n) last.set(window!, { n: Number(n), line });
+  }
+  return [...last.values()].map((f) => f.line).sort();
+}
+
 describe('parallelism 1 and 4 give the same results', () => {
   it('for random keyed streams with out-of-order timestamps, late records included (fast-check)', async () => {
     let withLateRecords = 0;
@@ -125,7 +136,14 @@ describe('a split source: one split per subtask, the same results as the unsplit
           lateOne.splice(at, 1);
         }
         expect(four.recordsIn).toBe(one.recordsIn);
-        if (one.late.length === 0) expect(four).toEqual(one);
+        if (one.late.length === 0) {
+          expect(four.late).toEqual([]);
+          // Every window ends with the same contents. Within the allowed lateness a window fires
+          // again for each late record, and a held-back watermark fires it later, after more of
+          // them arrived: fewer firings with splits, so only the last firing of each compares.
+          expect(lastFirings(four.results)).toEqual(lastFirings(one.results));
+          if (input.allowedLatenessMs === 0) expect(four).toEqual(one);
+        }
       }),
       { numRuns: 8 },
     );

@@ -64,7 +64,9 @@ export const tumblingJob = defineJobModule<TumblingJobArgs>((env, args) => {
   if (args.collectLate) windows.sideOutputLateData(LATE);
   const results = windows.aggregate(
     stats,
-    (key, window, s) => `${key}[${window.start},${window.end}) n=${s.count} sum=${s.mean * s.count}`,
+    // the values are integers: the rounded sum is exact, whatever order a subtask added them in
+    (key, window, s) =>
+      `${key}[${window.start},${window.end}) n=${s.count} sum=${Math.round(s.mean * s.count)}`,
   );
   results.sinkTo(env.boundSink('results'));
   if (args.collectLate) results.getSideOutput(LATE).sinkTo(env.boundSink('late'));
