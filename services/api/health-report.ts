@@ -4,12 +4,22 @@ import { type Static, Type } from 'typebox';
 export const HealthStatusSchema = Type.Union([Type.Literal('ok'), Type.Literal('degraded')]);
 export type HealthStatus = Static<typeof HealthStatusSchema>;
 
-/** The MQTT broker Eddy reads from: the embedded Aedes broker or an external one (Mosquitto, ...). */
+/**
+ * The MQTT broker Eddy reads from: the embedded Aedes broker or an external one (Mosquitto, ...).
+ * While Eddy is cut off from an external broker (it reconnects by itself), `connected` is false
+ * and `downSince` says since when; `lastError` is the last connection error (kept after a recovery)
+ * and `reconnects` counts the recoveries.
+ */
 export const BrokerHealthSchema = Type.Object({
   mode: Type.Union([Type.Literal('embedded'), Type.Literal('external')]),
   url: Type.String(),
   connected: Type.Boolean(),
+  /** Epoch ms at which the connection was lost; only while it is down. */
+  downSince: Type.Optional(Type.Number()),
+  lastError: Type.Optional(Type.String()),
+  reconnects: Type.Optional(Type.Integer({ minimum: 0 })),
 });
+export type BrokerHealth = Static<typeof BrokerHealthSchema>;
 
 /** The InfluxDB sink. `url` never carries a password (the route strips one if present). */
 export const InfluxHealthSchema = Type.Object({

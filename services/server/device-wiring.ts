@@ -89,6 +89,9 @@ export function withDeviceSeen(
         },
         endOfInput: () => ctx.endOfInput(),
         ...(ctx.requestCheckpoint ? { requestCheckpoint: () => ctx.requestCheckpoint!() } : {}),
+        ...(ctx.markUnavailable
+          ? { markUnavailable: (unavailable) => ctx.markUnavailable!(unavailable) }
+          : {}),
       }),
     close: () => source.close(),
   };

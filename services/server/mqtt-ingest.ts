@@ -1,4 +1,4 @@
-import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
+import { type MqttClientTls, MqttPublisher, mqttTlsOptions } from '../../simulators/mqtt-publisher.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
 import type { DeviceCredentialsVerifier } from '../broker/device-auth.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker/embedded-broker.ts';
@@ -11,6 +11,14 @@ import type { TelemetryDecodeLimits, TelemetryIngestStats } from '../connectors/
 import type { Reading } from '../domain/reading.ts';
 import type { Source } from '../engine/api/source.ts';
 
+/** What `GET /api/health` shows of the broker connection (see `MqttConnectionStatus`). */
+export interface BrokerConnectionHealth {
+  readonly connected: boolean;
+  readonly downSince?: number;
+  readonly lastError?: string;
+  readonly reconnects?: number;
+}
+
 /** Eddy's side of MQTT: where readings come from, and how the simulator publishes. */
 export interface MqttIngest {
   readonly mode: 'embedded' | 'external';
@@ -22,6 +30,8 @@ export interface MqttIngest {
   /** Opens a publisher for simulated devices: in process for the embedded broker, a client otherwise. */
   openPublisher(): Promise<Publisher & { close?(): Promise<void> }>;
   connected(): boolean;
+  /** The broker connection for `GET /api/health`: up or down since when, last error, recoveries. */
+  brokerHealth(): BrokerConnectionHealth;
   close(): Promise<void>;
 }
 
@@ -51,6 +61,10 @@ export async function openMqttIngest(
     ackOnCheckpoint?: { clientId: string };
     /** Embedded broker only: let in registered devices only (`--mqtt-auth`, see `deviceAuthHooks`). */
     auth?: DeviceCredentialsVerifier;
+    /** Embedded broker only: listen with TLS (`--mqtt-tls-cert`/`-key`, `-ca` for client certificates). */
+    brokerTls?: { cert: Buffer; key: Buffer; ca?: Buffer };
+    /** External broker only: the CA to trust and a client certificate (`--mqtt-ca`, `--mqtt-cert`, `--mqtt-key`). */
+    clientTls?: MqttClientTls;
   },
   logger: Logger,
 ): Promise<MqttIngest> {
@@ -67,13 +81,31 @@ export async function openMqttIngest(
       logger,
       ...mapping,
       ...(ack ? { clientId: ack.clientId, ackOn: 'checkpoint' as const } : { clientId: 'eddy-ingest' }),
+      ...(options.clientTls ? { clientOptions: mqttTlsOptions(options.clientTls) } : {}),
     });
     return {
       mode: 'external',
       url: stripCredentials(url),
       source,
-      openPublisher: () => MqttPublisher.connect({ url, clientId: 'eddy-simulator', logger }),
+      openPublisher: () =>
+        MqttPublisher.connect({
+          url,
+          clientId: 'eddy-simulator',
+          logger,
+          ...(options.clientTls ? { tls: options.clientTls } : {}),
+        }),
       connected: () => source.stats().connected,
+      brokerHealth: () => {
+        const { connected, connection } = source.stats();
+        if (connection === undefined) return { connected };
+        const { downSince, lastError, reconnects } = connection;
+        return {
+          connected,
+          ...(downSince === undefined || connected ? {} : { downSince }),
+          ...(lastError === undefined ? {} : { lastError }),
+          reconnects,
+        };
+      },
       close: async () => {},
     };
   }
@@ -82,6 +114,7 @@ export async function openMqttIngest(
     host: options.mqttHost,
     logger,
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.brokerTls ? { tls: options.brokerTls } : {}),
   });
   const source = new BrokerSource({ broker: embedded.broker, logger, ...mapping });
   return {
@@ -90,6 +123,7 @@ export async function openMqttIngest(
     source,
     openPublisher: async () => inProcessPublisher(embedded),
     connected: () => source.stats().subscribed,
+    brokerHealth: () => ({ connected: source.stats().subscribed }),
     close: () => embedded.close(),
   };
 }

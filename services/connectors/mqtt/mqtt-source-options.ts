@@ -1,8 +1,11 @@
 import type { IClientOptions } from 'mqtt';
 import type { Logger } from '../../common/logger.ts';
+import type { BackoffOptions } from '../influx/retry-backoff.ts';
 import type { CheckpointAckStats } from './checkpoint-acks.ts';
+import type { MqttConnectionStatus } from './connection-health.ts';
 import type { DEAD_LETTER_TOPIC } from './dead-letters.ts';
 import type { PayloadMapping } from './payload-mapping.ts';
+import type { DEFAULT_RECONNECT_BACKOFF } from './reconnect-backoff.ts';
 import type { TelemetryDecodeLimits, TelemetryIngestStats } from './telemetry-ingest.ts';
 
 /** How an {@link MqttSource} connects, what it subscribes to, and when it acknowledges. */
@@ -64,7 +67,16 @@ export interface MqttSourceOptions {
   readonly logger?: Logger;
   /** Default `mqtt-source`. */
   readonly name?: string;
-  /** Passed to mqtt.js as is (username, password, TLS `ca`, `clean`, `keepalive`, `reconnectPeriod`…). */
+  /**
+   * Waits between reconnection attempts after the broker connection is lost: exponential from
+   * `baseMs`, capped at `maxMs`, jittered (default {@link DEFAULT_RECONNECT_BACKOFF}: 500 ms to 30 s,
+   * up to half shorter at random). Not used when `clientOptions.reconnectPeriod` is set (fixed).
+   */
+  readonly reconnectBackoff?: BackoffOptions;
+  /**
+   * Passed to mqtt.js as is (username, password, TLS `ca`, `clean`, `keepalive`…). A
+   * `reconnectPeriod` there replaces `reconnectBackoff` by that fixed period (0: never reconnect).
+   */
   readonly clientOptions?: Omit<IClientOptions, 'clientId' | 'connectTimeout'>;
 }
 
@@ -75,4 +87,6 @@ export interface MqttSourceStats extends TelemetryIngestStats {
   readonly heldMessages: number;
   /** With `ackOn: 'checkpoint'`: messages awaiting their checkpoint, redeliveries dropped, early checkpoints asked for. */
   readonly checkpointAcks?: CheckpointAckStats;
+  /** Once opened: whether the broker connection is up, since when it is down, the last error, reconnections. */
+  readonly connection?: MqttConnectionStatus;
 }

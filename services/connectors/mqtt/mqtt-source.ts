@@ -1,16 +1,21 @@
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { type Logger, silentLogger, stripCredentials } from '../../common/logger.ts';
+import { createRandom } from '../../common/random.ts';
 import type { Reading } from '../../domain/reading.ts';
 import type { Source, SourceContext } from '../../engine/api/source.ts';
+import { validateBackoff } from '../influx/retry-backoff.ts';
 import type { MqttSourceCheckpoint } from './ack-ledger.ts';
 import { type CheckpointAckSettings, CheckpointAcks, checkpointAckSettings } from './checkpoint-acks.ts';
 import { checkpointStateFor } from './checkpoint-state.ts';
+import { MqttConnectionHealth } from './connection-health.ts';
 import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
 import { logConnectionChanges, subscribeWithin } from './mqtt-connection.ts';
 import type { MqttSourceOptions, MqttSourceStats } from './mqtt-source-options.ts';
 import { checkMqttUrl } from './mqtt-url.ts';
 import { compilePayloadMapping } from './payload-mapping.ts';
+import { DEFAULT_RECONNECT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.ts';
 import { subscriptionFilters } from './shared-subscription.ts';
+import { superviseReconnects } from './supervise-reconnects.ts';
 import { EMPTY_INGEST_STATS, TelemetryIngest } from './telemetry-ingest.ts';
 import { compileTopicPatterns, type TopicPattern } from './topic-pattern.ts';
 
@@ -21,15 +26,27 @@ interface HeldMessage {
   readonly done: (error?: Error) => void;
 }
 
-/** The engine's side of checkpointing, as far as this source uses it (optional in `SourceContext`). */
-interface CheckpointRequests {
+/** The engine's optional services to this source: checkpoint requests, input availability. */
+interface EngineHooks {
   readonly requestCheckpoint?: () => void;
+  /**
+   * Where the engine offers it: the source cannot read its input (the broker is away), so event
+   * time must not move on with the clock meanwhile (quiet period, idleness); `false` once it can.
+   */
+  readonly markUnavailable?: (unavailable: boolean) => void;
 }
 
 /**
  * Telemetry from an MQTT broker (Mosquitto, EMQX, or the embedded Aedes over TCP): subscribes to
  * `sensors/+/telemetry` and turns every message into readings; refused messages go to the
- * dead-letter topic through the same connection. mqtt.js reconnects and resubscribes on its own.
+ * dead-letter topic through the same connection.
+ *
+ * Broker outages: mqtt.js reconnects on its own, waiting `reconnectBackoff` between attempts
+ * (500 ms doubling to 30 s, jittered; see `superviseReconnects`), under the same client id. With
+ * `ackOn: 'checkpoint'` the session is persistent: the broker keeps the subscriptions (mqtt.js
+ * resubscribes only when the broker lost the session) and resends the unacknowledged messages,
+ * which the ack ledger recognises. `stats().connection` says whether the connection is up, since
+ * when it is down, the last error and how often it came back (`/api/health`, `/metrics`).
  *
  * Backpressure: messages are taken through mqtt.js's `handleMessage(packet, done)` hook, which
  * hands over one message at a time and reads no further from the socket until `done` is called.
@@ -88,6 +105,7 @@ export class MqttSource implements Source<Reading> {
   private paused = false;
   private closed = false;
   private held: HeldMessage | undefined;
+  private connection: MqttConnectionHealth | undefined;
   private abortOpen: ((error: Error) => void) | undefined;
 
   constructor(options: MqttSourceOptions) {
@@ -102,6 +120,7 @@ export class MqttSource implements Source<Reading> {
     this.topics = compileTopicPatterns(options.topics);
     this.filters = subscriptionFilters(this.topics, options.sharedGroup);
     if (options.payload !== undefined) compilePayloadMapping(options.payload); // fails here, not at open()
+    if (options.reconnectBackoff !== undefined) validateBackoff(options.reconnectBackoff);
     if (options.ackOn !== undefined && options.ackOn !== 'receipt' && options.ackOn !== 'checkpoint') {
       throw new RangeError(`ackOn must be 'receipt' or 'checkpoint', got ${JSON.stringify(options.ackOn)}`);
     }
@@ -168,15 +187,29 @@ export class MqttSource implements Source<Reading> {
       acks = new CheckpointAcks(this.ackSettings, this.logger, stripCredentials(url));
       acks.restore(this.restoredState);
     }
+    // A reconnectPeriod in clientOptions is kept as is (fixed, or 0: no reconnection).
+    const backoff =
+      clientOptions?.reconnectPeriod === undefined
+        ? new ReconnectBackoff(
+            this.options.reconnectBackoff ?? DEFAULT_RECONNECT_BACKOFF,
+            createRandom(ctx.clock.now()),
+          )
+        : undefined;
     const options: IClientOptions = {
       ...clientOptions,
+      ...(backoff === undefined ? {} : { reconnectPeriod: backoff.firstDelay() }),
       ...(clientId === undefined ? {} : { clientId }),
       connectTimeout: this.connectTimeoutMs,
     };
     const client = connect(url, acks?.clientOptions(options) ?? options);
     this.client = client;
     this.acks = acks;
-    acks?.attach(client, () => (ctx as SourceContext<Reading> & CheckpointRequests).requestCheckpoint?.());
+    this.connection = new MqttConnectionHealth(ctx.clock);
+    const engine = ctx as SourceContext<Reading> & EngineHooks;
+    superviseReconnects(client, this.connection, backoff, (down) => {
+      if (!(down && this.closed)) engine.markUnavailable?.(down);
+    });
+    acks?.attach(client, () => engine.requestCheckpoint?.());
     client.handleMessage = (packet, done) => this.onMessage(packet, done);
     const where = stripCredentials(url);
     logConnectionChanges(client, where, this.logger, () => this.closed);
@@ -192,6 +225,7 @@ export class MqttSource implements Source<Reading> {
     } catch (error) {
       this.client = undefined; // open() may be tried again
       this.acks = undefined;
+      this.connection = undefined;
       await client.endAsync(true).catch(() => {});
       throw error;
     }
@@ -232,6 +266,7 @@ export class MqttSource implements Source<Reading> {
       paused: this.paused,
       heldMessages: this.held === undefined ? 0 : 1,
       ...(this.acks === undefined ? {} : { checkpointAcks: this.acks.stats() }),
+      ...(this.connection === undefined ? {} : { connection: this.connection.status() }),
     };
   }
 

@@ -53,6 +53,13 @@ export interface SourceContext<T> {
    * asked meanwhile, the next one starts as soon as it ends.
    */
   requestCheckpoint?(): void;
+  /**
+   * The source cannot reach its input for now (`true`: e.g. its broker connection is lost) or can
+   * again (`false`). Meanwhile event time does not move on with processing time (quiet period,
+   * idleness): the input is out of reach, not silent, and what it holds arrives later. Both count
+   * again from the moment it is back.
+   */
+  markUnavailable?(unavailable: boolean): void;
 }
 
 /** Which part of a splittable source a subtask reads: split `index` of `count` (count = parallelism). */

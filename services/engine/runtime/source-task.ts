@@ -51,6 +51,8 @@ export class SourceTask<T> implements SourceContext<T> {
   private pauses = 0;
   private maxTimestamp = Number.NEGATIVE_INFINITY;
   private restoredWatermark = false;
+  /** Set by the source while it cannot reach its input (`markUnavailable`). */
+  private unavailable = false;
   /** Set by the job when it takes checkpoints (see `SourceContext.requestCheckpoint`). */
   requestCheckpoint: (() => void) | undefined;
 
@@ -141,6 +143,17 @@ export class SourceTask<T> implements SourceContext<T> {
     });
   }
 
+  /** The source's input is out of reach (or back): see `SourceContext.markUnavailable`. */
+  markUnavailable(unavailable: boolean): void {
+    if (unavailable === this.unavailable) return;
+    this.unavailable = unavailable;
+    if (unavailable || this.ended || this.failed) return;
+    // The outage was not silence: the quiet period and the idleness timeout count from now.
+    const now = this.clock.now();
+    this.lastRecordAt = now;
+    if (this.maxTimestamp > Number.NEGATIVE_INFINITY) this.generator.onEvent(this.maxTimestamp, now);
+  }
+
   endOfInput(): void {
     if (this.ended || this.failed) return;
     this.ended = true;
@@ -229,6 +242,7 @@ export class SourceTask<T> implements SourceContext<T> {
   }
 
   private onTick(): void {
+    if (this.unavailable) return; // event time waits for the input to be back
     const timeout = this.idleTimeoutMs;
     if (timeout !== undefined && !this.idle && this.clock.now() - this.lastRecordAt >= timeout) {
       this.idle = true;
