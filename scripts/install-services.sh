@@ -29,7 +29,7 @@ done
 # package:how-to-tell-it-is-installed (a command name, or dpkg: for packages without one)
 wanted=(mosquitto:mosquitto influxdb:influxd influxdb-client:influx)
 if $with_test; then
-  wanted+=(mosquitto-clients:mosquitto_sub chromium:chromium fonts-liberation:dpkg:fonts-liberation)
+  wanted+=(mosquitto-clients:mosquitto_sub chromium:chromium fonts-liberation:dpkg:fonts-liberation openssl:openssl)
 fi
 
 has_command() {

@@ -24,6 +24,7 @@ import { modelMetricsRoutes } from './routes/model-metrics.ts';
 import { type ModelServing, modelsRoutes } from './routes/models.ts';
 import { type SavepointTaker, savepointsRoutes } from './routes/savepoints.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { type RateLimitSetting, registerRateLimit, registerSecurityHeaders } from './security.ts';
 import { strictValidatorCompiler } from './strict-validator-compiler.ts';
 
 /** Where `npm run build:dashboards` writes the dashboard assets (independent of the working directory). */
@@ -78,6 +79,14 @@ export interface AppDeps {
    * speculative connections that never carry a request; Node would otherwise wait for them to time out.
    */
   readonly shutdownGraceMs?: number;
+  /** Serve over HTTPS with this certificate and key (PEM, see `loadTlsFiles`). Default plain HTTP. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /**
+   * Requests per minute per client address on `/api`, `/metrics` and `/docs` (the live stream and
+   * the dashboard files are not counted), or `off`. Default `off` (tests, embedding): `startEddy`
+   * passes `--rate-limit` (default 600).
+   */
+  readonly rateLimit?: RateLimitSetting;
 }
 
 /**
@@ -89,20 +98,21 @@ export interface AppDeps {
  * const res = await app.inject({ method: 'GET', url: '/api/health' });
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+  const options = {
     loggerInstance: (deps.logger ?? silentLogger) as FastifyBaseLogger,
     // The dashboard polls /api/health every few seconds, Prometheus scrapes /metrics: keep those out of the log.
     logController: new LogController({
       disableRequestLogging: (request) => request.url === '/api/health' || request.url === '/metrics',
     }),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // Fastify types an HTTPS instance apart; routes and hooks are the same, so one type serves both.
+  const app = (
+    deps.https ? (Fastify({ ...options, https: deps.https }) as unknown as FastifyInstance) : Fastify(options)
+  ).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(strictValidatorCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-  });
 
   const shutdownGraceMs = deps.shutdownGraceMs ?? 2_000;
   app.addHook('preClose', async () => {
@@ -111,6 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.server.once('close', () => clearTimeout(force));
   });
 
+  // Security headers (CSP, nosniff, frame and referrer policies; HSTS over HTTPS) on every response.
+  await registerSecurityHeaders(app, { https: deps.https !== undefined });
+  await registerRateLimit(app, deps.rateLimit ?? 'off'); // before the token check: guesses count too
   if (deps.apiToken !== undefined) addBearerAuth(app, { token: deps.apiToken });
   else app.log.warn('the API has no token: routes that change something are open to anyone who reaches it');
   await registerDocs(app);

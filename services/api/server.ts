@@ -8,7 +8,8 @@ export interface ListenOptions {
 
 /**
  * Starts serving an app made by `buildApp()`; resolves with the address it listens on
- * (e.g. `http://127.0.0.1:8080`). The caller (the CLI) reads the port and host from its configuration.
+ * (e.g. `http://127.0.0.1:8080`, or `https://127.0.0.1:8080` for an app built with `https`). The
+ * caller (the CLI) reads the port and host from its configuration.
  *
  * @example
  * const url = await listen(await buildApp(deps), { port: 8080, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import { type Logger, silentLogger } from '../common/logger.ts';
 import { type DeviceCredentialsVerifier, deviceAuthHooks } from './device-auth.ts';
@@ -26,6 +27,12 @@ export interface EmbeddedBrokerOptions {
    * subscribers are not affected. Hooks in `hooks` take precedence. Default: anyone may connect.
    */
   readonly auth?: DeviceCredentialsVerifier;
+  /**
+   * Listen with TLS (`--mqtt-tls-cert`, `--mqtt-tls-key`; see `loadTlsFiles`): the URL becomes
+   * `mqtts://`. With `ca`, devices must also present a client certificate signed by it (mutual TLS).
+   * Default: plain TCP.
+   */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
   /** Other Aedes options (e.g. `concurrency`, `drainTimeout`, `heartbeatInterval`). */
   readonly aedes?: Omit<AedesOptions, keyof BrokerHooks>;
 }
@@ -36,7 +43,7 @@ export interface EmbeddedBroker {
   readonly host: string;
   /** The port actually bound (useful with `port: 0`). */
   readonly port: number;
-  /** URL clients connect to, e.g. `mqtt://127.0.0.1:1883`. */
+  /** URL clients connect to, e.g. `mqtt://127.0.0.1:1883` (`mqtts://` with `tls`). */
   readonly url: string;
   /** Disconnects every client, stops listening and releases the port. */
   close(): Promise<void>;
@@ -81,7 +88,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   };
   const broker = await Aedes.createBroker({ ...options.aedes, ...hooks });
   watchBroker(broker, logger);
-  const server = createServer(broker.handle);
+  const server: Server = options.tls
+    ? createTlsServer(
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        broker.handle,
+      )
+    : createServer(broker.handle);
+  if (options.tls) {
+    server.on('tlsClientError', (error: Error) =>
+      logger.debug({ err: error }, `MQTT TLS handshake failed: ${error.message}`),
+    );
+  }
   try {
     await listen(server, requestedPort, host);
   } catch (error) {
@@ -90,9 +111,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : requestedPort;
-  const url = `mqtt://${urlHost(host)}:${port}`;
+  const url = `${options.tls ? 'mqtts' : 'mqtt'}://${urlHost(host)}:${port}`;
   logger.info(
-    { url, host, port, auth: options.auth !== undefined },
+    { url, host, port, auth: options.auth !== undefined, tls: options.tls !== undefined },
     `embedded MQTT broker listening on ${url}${options.auth ? ' (devices need credentials)' : ''}`,
   );
 

@@ -2,6 +2,12 @@ import { join } from 'node:path';
 import { findExecutable } from '../common/find-executable.ts';
 import { freePort, isPortFree } from '../common/free-port.ts';
 import type { Logger } from '../common/logger.ts';
+import { checkInfluxAccess } from '../connectors/influx/influx-access.ts';
+import {
+  type InfluxCredentialOptions,
+  readInfluxCredentials,
+  withInfluxCredentials,
+} from '../connectors/influx/influx-credentials.ts';
 import { isInfluxAlive } from '../connectors/influx/influx-ping.ts';
 import { type InfluxUrl, parseInfluxUrl } from '../connectors/influx/influx-url.ts';
 import { type InfluxdProcess, startInfluxd } from '../connectors/influx/influxd-process.ts';
@@ -19,16 +25,32 @@ export type InfluxTarget =
   | { readonly mode: 'spawned'; readonly url: InfluxUrl; readonly process: InfluxdProcess }
   | { readonly mode: 'disabled'; readonly reason: string };
 
+/**
+ * Finds where aggregates go (see {@link InfluxTarget}). The user and password of the flags
+ * (`--influx-username`, `EDDY_INFLUX_PASSWORD`, `--influx-password-file`) win over those in the
+ * URL; an external or local InfluxDB that refuses them (HTTP 401) fails the start with an
+ * `InfluxAuthError` saying which flags to set, instead of a stream of refused writes.
+ *
+ * @example
+ * const target = await resolveInfluxTarget({ influx: 'http://db:8086/eddy', influxUsername: 'eddy', dataDir: '.eddy' }, logger);
+ */
 export async function resolveInfluxTarget(
-  options: { influx?: string; dataDir: string },
+  options: { influx?: string; dataDir: string } & InfluxCredentialOptions,
   logger: Logger,
 ): Promise<InfluxTarget> {
   if (options.influx === 'off') return { mode: 'disabled', reason: 'InfluxDB is off (--influx off)' };
-  if (options.influx !== undefined) return { mode: 'external', url: parseInfluxUrl(options.influx) };
+  const credentials = await readInfluxCredentials(options);
+  if (options.influx !== undefined) {
+    const url = withInfluxCredentials(parseInfluxUrl(options.influx), credentials);
+    await checkInfluxAccess(url);
+    return { mode: 'external', url };
+  }
 
   const localUrl = `http://127.0.0.1:${LOCAL_INFLUX.httpPort}`;
   if (await isInfluxAlive(localUrl, 1_000)) {
-    return { mode: 'local', url: parseInfluxUrl(`${localUrl}/${LOCAL_INFLUX.database}`) };
+    const url = withInfluxCredentials(parseInfluxUrl(`${localUrl}/${LOCAL_INFLUX.database}`), credentials);
+    await checkInfluxAccess(url);
+    return { mode: 'local', url };
   }
   if (!findExecutable('influxd')) {
     return {
@@ -38,6 +60,7 @@ export async function resolveInfluxTarget(
         '(install it with "sudo apt-get install influxdb", or pass --influx URL)',
     };
   }
+  withInfluxCredentials(parseInfluxUrl(localUrl), credentials); // refuses a password without a user first
   try {
     const process = await startInfluxd({
       dataDir: join(options.dataDir, 'influxdb'),
@@ -45,7 +68,8 @@ export async function resolveInfluxTarget(
       bindPort: (await isPortFree(LOCAL_INFLUX.bindPort)) ? LOCAL_INFLUX.bindPort : await freePort(),
       logger,
     });
-    return { mode: 'spawned', url: parseInfluxUrl(`${process.url}/${LOCAL_INFLUX.database}`), process };
+    const url = withInfluxCredentials(parseInfluxUrl(`${process.url}/${LOCAL_INFLUX.database}`), credentials);
+    return { mode: 'spawned', url, process };
   } catch (error) {
     return {
       mode: 'disabled',

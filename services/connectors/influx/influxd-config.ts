@@ -10,11 +10,17 @@ export interface InfluxdConfigOptions {
   readonly httpPort: number;
   /** RPC port for backup and restore (InfluxDB's default is 8088, often taken: always pass one). */
   readonly bindPort: number;
+  /**
+   * `[http] auth-enabled` (default false). With it, InfluxDB lets anyone create the first admin user
+   * (`CREATE USER admin WITH PASSWORD '…' WITH ALL PRIVILEGES` over HTTP) and asks for credentials
+   * from then on.
+   */
+  readonly authEnabled?: boolean;
 }
 
 /**
  * The `influxdb.conf` (TOML) for a local, single-user InfluxDB 1.x: files under `dataDir`, HTTP and
- * RPC on `host`, no auth, no usage reporting, no `_internal` statistics, and only warnings logged.
+ * RPC on `host`, no auth (unless `authEnabled`), no usage reporting, no `_internal` statistics, and only warnings logged.
  *
  * Checked against Debian's influxdb 1.6.7 (`influxd config`): Debian renamed upstream's
  * `reporting-disabled = true` to `reporting-enabled = false`. Both keys are written; influxd 1.x
@@ -48,7 +54,7 @@ export function renderInfluxdConfig(options: InfluxdConfigOptions): string {
     '[http]',
     '  enabled = true',
     `  bind-address = ${tomlString(hostPort(host, httpPort))}`,
-    '  auth-enabled = false',
+    `  auth-enabled = ${options.authEnabled === true}`,
     '  log-enabled = false',
     '',
     '[continuous_queries]',
