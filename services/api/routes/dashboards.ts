@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { ApiErrors } from '../errors.ts';
 
 /** Options of {@link dashboardsRoutes}. */
@@ -11,18 +11,11 @@ export interface DashboardsRoutesOptions {
 }
 
 /**
- * Pages may load only their own scripts and data; ECharts sets element styles, hence the inline styles.
- * Nothing from the network is ever evaluated as code.
- */
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-/**
  * Serves the built dashboards: `GET /` is the dashboards app (`index.html`, `app.js`, `app.css`;
  * pages behind hash routes), `/live.html` the live aggregates page, other files by name. When the assets are missing, `GET /` answers 503 with code
  * `EDDY_DASHBOARDS_NOT_BUILT` telling to run `npm run build:dashboards` (checked per request, so a
- * build made while the server runs is picked up).
+ * build made while the server runs is picked up). The content security policy comes with every
+ * response from the security headers (`../security.ts`).
  *
  * @example
  * await app.register(dashboardsRoutes, { dir: '/srv/eddy/dashboards/dist' });
@@ -34,9 +27,6 @@ export const dashboardsRoutes: FastifyPluginAsync<DashboardsRoutesOptions> = asy
     index: false,
     dotfiles: 'ignore',
     suppressWarning: true, // a missing dir is reported on GET / with what to do
-    setHeaders: (reply: FastifyReply) => {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-    },
   });
 
   app.get('/', async (_request, reply) => {

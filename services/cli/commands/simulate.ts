@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Fleet } from '../../../simulators/fleet.ts';
 import { FleetRunner, type RunStats } from '../../../simulators/fleet-runner.ts';
@@ -10,6 +11,7 @@ import { type ProgressStream, startProgress, summaryText } from './simulate-prog
 /** Parsed `eddy simulate` flags. */
 export interface SimulateFlags {
   mqtt: string;
+  mqttCa?: string;
   devices: number;
   rate: number;
   duration?: number;
@@ -51,6 +53,7 @@ export function simulateCommand(deps: SimulateDependencies = {}): Command {
   const command = new Command('simulate')
     .description('publish telemetry from a simulated device fleet to an MQTT broker')
     .addOption(flag('--mqtt <url>', 'broker URL').default('mqtt://127.0.0.1:1883'))
+    .addOption(flag('--mqtt-ca <file>', 'CA certificate (PEM) to trust for an mqtts:// broker'))
     .addOption(flag('--devices <n>', 'number of devices').default(20).argParser(integer(1, 100_000)))
     .addOption(flag('--rate <r>', 'readings per second per device').default(1).argParser(number(0, 1_000)))
     .addOption(
@@ -110,7 +113,10 @@ async function runSimulation(
   const stderr = deps.stderr ?? process.stderr;
   const stdout = deps.stdout ?? process.stdout;
   const signals = deps.signals ?? process;
-  const connect = deps.connect ?? ((url: string) => MqttPublisher.connect({ url }));
+  const connect =
+    deps.connect ??
+    ((url: string) =>
+      MqttPublisher.connect({ url, ...(flags.mqttCa ? { tls: { ca: readFileSync(flags.mqttCa) } } : {}) }));
   const fail = (error: unknown): never =>
     command.error(`error: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 1 });
 

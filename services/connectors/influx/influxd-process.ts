@@ -40,6 +40,8 @@ export interface StartInfluxdOptions {
   readonly bindPort: number;
   /** Address to listen on (default `127.0.0.1`). */
   readonly host?: string;
+  /** Require a username and password on the HTTP API (`auth-enabled`; default false). */
+  readonly authEnabled?: boolean;
   /** Receives influxd's warnings and errors (default: silent). */
   readonly logger?: Logger;
   /** How long to wait for `GET /ping` to answer 204 (default 30 s). */
@@ -95,7 +97,10 @@ export async function startInfluxd(options: StartInfluxdOptions): Promise<Influx
   const pidPath = join(dataDir, PID_FILE);
   await refuseIfDirBusy(pidPath, dataDir);
   const configPath = join(dataDir, 'influxdb.conf');
-  await writeFile(configPath, renderInfluxdConfig({ dataDir, host, httpPort, bindPort }));
+  await writeFile(
+    configPath,
+    renderInfluxdConfig({ dataDir, host, httpPort, bindPort, authEnabled: options.authEnabled }),
+  );
 
   const daemon = await spawnDaemon({
     name: 'influxd',
