@@ -9,6 +9,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import { EventTimeTimers } from '../../services/engine/time/event-time-timers.ts';
 import type { AnomalyDetector, DetectorSpec, TimerDrivenDetector } from '../detectors/detector.ts';
 import { isTimerDriven } from '../detectors/detector.ts';
@@ -38,6 +39,11 @@ export interface DetectOperatorConfig<IN> {
   readonly input: (record: IN) => DetectorInput;
   /** Where the members are found (default: the detector registry). */
   readonly specs?: readonly DetectorSpec[];
+  /**
+   * A key whose last record is this much older than the watermark is dropped with its detector,
+   * incident and timer (undefined: keys never expire). See `IdleKeyExpiry`.
+   */
+  readonly stateTtlMs?: number | undefined;
 }
 
 /**
@@ -61,6 +67,12 @@ export interface DetectOperatorConfig<IN> {
  * detector snapshot, incident state and timer; timers are registered again from them on restore
  * (at any parallelism).
  *
+ * Idle keys (`stateTtlMs`): a key whose last record is older than the TTL in event time is dropped
+ * at a watermark (after the timers that watermark fires), with its detector, incident state and
+ * pending silence check (metric `keysExpired`); its last-seen time is checkpointed. A key that comes
+ * back starts afresh (a new detector, warming up again). So a dropout detector reports a device's
+ * silence until the TTL forgets the device.
+ *
  * @example
  * readings.keyBy((r) => seriesKey(r.device, r.metric)).transform('detect(spikes)', () => new DetectOperator({
  *   name: 'detect(spikes)', detectorName: 'spikes', per: 'series', input: seriesInput,
@@ -78,6 +90,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
 
   // checkpointed
   private readonly entries = new Map<string, DetectEntry>();
+  private readonly expiry: IdleKeyExpiry<string>;
 
   // rebuilt from the entries on restore
   private readonly timers = new EventTimeTimers<string>();
@@ -85,6 +98,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   constructor(config: DetectOperatorConfig<IN>) {
     super(config.name);
     this.config = config;
+    this.expiry = new IdleKeyExpiry(config.stateTtlMs);
     this.overrides = config.overrides ?? [];
     const members = resolveMembers(config.detector, config.specs);
     const { combine } = config.detector;
@@ -106,6 +120,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   processElement(record: IN, timestamp: number): void {
     this.recordsIn++;
     const input = this.config.input(record);
+    this.expiry.seen(input.key, timestamp);
     const entry = this.entryOf(input);
     const { detector } = entry;
     const decision = this.decisionOf(entry);
@@ -123,11 +138,17 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
 
   override processWatermark(watermark: number): void {
     this.timers.advanceTo(watermark, this.onTimer);
+    this.expiry.expire(watermark, this.dropKey);
     super.processWatermark(watermark);
   }
 
   override metrics(): OperatorMetrics {
-    return { ...super.metrics(), stateKeys: this.entries.size, stateEntries: this.entries.size };
+    return {
+      ...super.metrics(),
+      stateKeys: this.entries.size,
+      stateEntries: this.entries.size,
+      keysExpired: this.expiry.expired,
+    };
   }
 
   /** Every key's detector, incident and timer by key group, and the watermark. */
@@ -136,7 +157,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
       uid: this.uid,
       kind: 'detect',
       shape: this.shape,
-      keyGroups: snapshotDetectEntries(this.entries),
+      keyGroups: snapshotDetectEntries(this.entries, (key) => this.expiry.lastSeenOf(key)),
       keys: this.entries.size,
       operatorState: { watermark: this.watermark },
     };
@@ -146,7 +167,12 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   restoreState(restored: RestoredOperator): void {
     checkShapeCompatible(this.uid, restored.shape, this.shape);
     try {
-      restoreDetectEntries(restored.keyGroups, () => this.newDetector(), this.entries);
+      restoreDetectEntries(
+        restored.keyGroups,
+        () => this.newDetector(),
+        this.entries,
+        (key, lastSeen) => this.expiry.restore(key, lastSeen),
+      );
     } catch (error) {
       throw new Error(`cannot restore operator "${this.uid}": ${(error as Error).message}`, { cause: error });
     }
@@ -158,6 +184,14 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
     });
     if (watermarks.length > 0) this.watermark = Math.max(this.watermark, Math.min(...watermarks));
   }
+
+  /** An expired key: its detector, incident and pending silence check go. */
+  private readonly dropKey = (key: string): void => {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    if (entry.timer !== null) this.timers.delete(key, 0, entry.timer);
+    this.entries.delete(key);
+  };
 
   /** A timer-driven detector's silence check, at the timer's time. */
   private readonly onTimer = (key: string, _namespace: number, time: number): void => {

@@ -39,7 +39,9 @@ export interface DetectShape {
 
 /**
  * How one key is stored in a key group: `[key, device, metrics, detector snapshot, incident open,
- * last incident closed (null: never), pending timer (null: none)]`. JSON-safe.
+ * last incident closed (null: never), pending timer (null: none), last seen]`. JSON-safe. Last
+ * seen (the latest event time of the key's records, for idle-key expiry) is absent in checkpoints
+ * written before it.
  */
 export type SavedDetectKey = [
   key: string,
@@ -49,16 +51,20 @@ export type SavedDetectKey = [
   open: boolean,
   closedAt: number | null,
   timer: number | null,
+  lastSeen?: number,
 ];
 
 /**
- * Every key as plain data (detector snapshots copied), by key group.
+ * Every key as plain data (detector snapshots copied), by key group, with its last-seen time from
+ * `lastSeenOf`.
  *
  * @example
- * snapshotDetectEntries(entries); // Map { 17 => [['boiler-1|temperature', 'boiler-1', ['temperature'], {...}, false, null, null]] }
+ * snapshotDetectEntries(entries, (key) => expiry.lastSeenOf(key));
+ * // Map { 17 => [['boiler-1|temperature', 'boiler-1', ['temperature'], {...}, false, null, null, 1700000000000]] }
  */
 export function snapshotDetectEntries(
   entries: ReadonlyMap<string, DetectEntry>,
+  lastSeenOf: (key: string) => number,
 ): Map<number, SavedDetectKey[]> {
   return byKeyGroup(
     entries,
@@ -70,26 +76,29 @@ export function snapshotDetectEntries(
       e.incident.open,
       e.incident.closedAt,
       e.timer,
+      lastSeenOf(key),
     ],
   );
 }
 
 /**
  * Reads back key groups written by {@link snapshotDetectEntries} into `into`: a fresh detector from
- * `rebuild` per key, restored from its snapshot (which refuses another detector or parameters).
+ * `rebuild` per key, restored from its snapshot (which refuses another detector or parameters);
+ * `seen` gets each key's last-seen time (undefined in older checkpoints).
  *
  * @example
- * restoreDetectEntries(restored.keyGroups, () => createStepDetector(members, 'max'), entries);
+ * restoreDetectEntries(restored.keyGroups, () => createStepDetector(members, 'max'), entries, (k, t) => expiry.restore(k, t));
  */
 export function restoreDetectEntries(
   groups: Iterable<readonly [number, unknown]>,
   rebuild: () => AnomalyDetector,
   into: Map<string, DetectEntry>,
+  seen: (key: string, lastSeen: number | undefined) => void,
 ): void {
   for (const [keyGroup, data] of groups) {
     if (!Array.isArray(data)) throw new Error(`key group ${keyGroup}: expected a list of saved detectors`);
     for (const saved of data as SavedDetectKey[]) {
-      const [key, device, metrics, snapshot, open, closedAt, timer] = saved;
+      const [key, device, metrics, snapshot, open, closedAt, timer, lastSeen] = saved;
       const detector = rebuild();
       detector.restore(snapshot);
       into.set(key, {
@@ -100,6 +109,7 @@ export function restoreDetectEntries(
         metrics,
         timer: timer ?? null,
       });
+      seen(key, typeof lastSeen === 'number' ? lastSeen : undefined);
     }
   }
 }

@@ -8,6 +8,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import { EventTimeTimers } from '../../services/engine/time/event-time-timers.ts';
 import { byKeyGroup } from './keyed-model-snapshots.ts';
 
@@ -30,8 +31,23 @@ interface DeviceState {
 
 const SHAPE = { layout: 1 };
 
-/** How a device is stored in a key group: `[device, latest row emitted, [time, [metric, value][]][]]`. */
-type SavedDevice = [device: string, lastEmitted: number, pending: [ts: number, values: [string, number][]][]];
+/**
+ * How a device is stored in a key group: `[device, latest row emitted, [time, [metric, value][]][],
+ * last seen]` (last seen: its latest reading's time, absent in checkpoints written before idle-key
+ * expiry).
+ */
+type SavedDevice = [
+  device: string,
+  lastEmitted: number,
+  pending: [ts: number, values: [string, number][]][],
+  lastSeen?: number,
+];
+
+/** How a {@link DeviceRowsOperator} forgets devices. */
+export interface DeviceRowsOptions {
+  /** A device whose last reading is this much older than the watermark is dropped (default: never). */
+  readonly stateTtlMs?: number | undefined;
+}
 
 /**
  * Assembles a device's readings (one per metric) of the same timestamp into one {@link DeviceRow},
@@ -46,8 +62,13 @@ type SavedDevice = [device: string, lastEmitted: number, pending: [ts: number, v
  *   counted (`lateRecordsDropped`): that row went out, and rows are final. A metric read twice
  *   at one time keeps its last value.
  *
- * Checkpointed by key group (pending rows and each device's last row time); the watermark timers
- * are rebuilt from the pending rows on restore.
+ * Checkpointed by key group (pending rows, each device's last row time and last-seen time); the
+ * watermark timers are rebuilt from the pending rows on restore.
+ *
+ * Idle devices (`stateTtlMs`): a device whose latest reading is older than the TTL in event time is
+ * dropped at a watermark (its rows went out long before: a row goes once the watermark passes its
+ * time), counted as `keysExpired`. A device that comes back starts afresh, so a reading older than
+ * its forgotten last row is no longer dropped as late.
  *
  * @example
  * readings.keyBy((r) => r.device).transform('rows', () => new DeviceRowsOperator('rows'), true);
@@ -56,14 +77,21 @@ type SavedDevice = [device: string, lastEmitted: number, pending: [ts: number, v
 export class DeviceRowsOperator extends BaseOperator<Reading, DeviceRow> implements Checkpointed {
   // checkpointed
   private readonly devices = new Map<string, DeviceState>();
+  private readonly expiry: IdleKeyExpiry<string>;
 
   // rebuilt from the pending rows
   private readonly timers = new EventTimeTimers<string>();
   private late = 0;
 
+  constructor(name: string, options: DeviceRowsOptions = {}) {
+    super(name);
+    this.expiry = new IdleKeyExpiry(options.stateTtlMs);
+  }
+
   processElement(reading: Reading, timestamp: number): void {
     this.recordsIn++;
     const { device } = reading;
+    this.expiry.seen(device, timestamp);
     const state = this.stateOf(device);
     if (timestamp <= state.lastEmitted) {
       this.late++;
@@ -84,6 +112,7 @@ export class DeviceRowsOperator extends BaseOperator<Reading, DeviceRow> impleme
 
   override processWatermark(watermark: number): void {
     this.timers.advanceTo(watermark, (device, _, ts) => this.emitRow(device, this.devices.get(device)!, ts));
+    this.expiry.expire(watermark, this.dropDevice);
     super.processWatermark(watermark);
   }
 
@@ -95,13 +124,14 @@ export class DeviceRowsOperator extends BaseOperator<Reading, DeviceRow> impleme
       lateRecordsDropped: this.late,
       stateKeys: this.devices.size,
       stateEntries: pending,
+      keysExpired: this.expiry.expired,
     };
   }
 
   snapshotState(_checkpointId: number): OperatorSnapshot {
     const groups = byKeyGroup(this.devices, (device, state): SavedDevice => {
       const pending = [...state.pending].map(([ts, row]): [number, [string, number][]] => [ts, [...row]]);
-      return [device, state.lastEmitted, pending];
+      return [device, state.lastEmitted, pending, this.expiry.lastSeenOf(device)];
     });
     return {
       uid: this.uid,
@@ -117,13 +147,23 @@ export class DeviceRowsOperator extends BaseOperator<Reading, DeviceRow> impleme
     for (const [keyGroup, data] of restored.keyGroups) {
       if (!Array.isArray(data))
         throw new Error(`cannot restore operator "${this.uid}": key group ${keyGroup} is not a list`);
-      for (const [device, lastEmitted, pending] of data as SavedDevice[]) {
+      for (const [device, lastEmitted, pending, lastSeen] of data as SavedDevice[]) {
         const rows = new Map(pending.map(([ts, values]) => [ts, new Map(values)] as const));
         this.devices.set(device, { keyGroup, lastEmitted, pending: rows });
+        const latest = Math.max(lastEmitted, ...rows.keys());
+        this.expiry.restore(device, lastSeen ?? (Number.isFinite(latest) ? latest : undefined));
         for (const ts of rows.keys()) this.timers.register(device, 0, ts);
       }
     }
   }
+
+  /** An expired device: its pending rows (none, unless a late reading opened one) go with it. */
+  private readonly dropDevice = (device: string): void => {
+    const state = this.devices.get(device);
+    if (state === undefined) return;
+    for (const ts of state.pending.keys()) this.timers.delete(device, 0, ts);
+    this.devices.delete(device);
+  };
 
   private stateOf(device: string): DeviceState {
     let state = this.devices.get(device);

@@ -10,6 +10,7 @@ import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
 import { copyPlain } from '../../services/engine/state/copy-plain.ts';
+import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import type { TrainsInBackground } from '../tf/background-training.ts';
 import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
@@ -47,6 +48,11 @@ export interface KeyedEstimatorConfig<IN, K extends Key> {
   readonly modelName?: string;
   /** At most one version per key this often, in event time (default {@link DEFAULT_VERSION_EVERY_MS}). */
   readonly versionEveryMs?: number;
+  /**
+   * A key whose last record is this much older than the watermark is dropped with its model and
+   * version counter (undefined: keys never expire). See `IdleKeyExpiry`.
+   */
+  readonly stateTtlMs?: number;
 }
 
 /** The state shape of a per-key model operator: the model's kind and full hyperparameters. */
@@ -69,11 +75,15 @@ export interface KeyedModelShape {
  *   version and whether it learned since, by key group; `restoreState` rebuilds the models of the
  *   key groups this subtask owns (at any parallelism) and refuses a checkpoint taken with another
  *   model or other hyperparameters (`IncompatibleStateError` naming the operator).
+ * - Idle keys (`stateTtlMs`): a key whose last record (learned or only predicted) is older than the
+ *   TTL in event time is dropped at a watermark, after that watermark's versions went out, with
+ *   its model, version counter and counts (metric `keysExpired`). Its last-seen time is
+ *   checkpointed. A key that comes back after that starts afresh: a new model, versions from 1.
  *
  * @example
  * class Learner extends KeyedEstimatorOperator<Row, never, string, ModelHandle> {
  *   processElement(row: Row, ts: number) {
- *     const entry = this.entryOf(row.device);
+ *     const entry = this.entryOf(row.device, ts);
  *     entry.model.learn(row.x, row.y);
  *     this.learnedAt(row.device, entry, ts);
  *   }
@@ -93,6 +103,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   // checkpointed
   private readonly models = new Map<K, KeyedModelEntry<M>>();
   private readonly versions: EventTimeSchedule;
+  private readonly expiry: IdleKeyExpiry<K>;
 
   // derived from the models on restore
   private readonly dirty = new Set<K>();
@@ -109,6 +120,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     this.params = fullModelParams(config.model);
     this.modelName = config.modelName ?? config.name;
     this.versions = new EventTimeSchedule(config.versionEveryMs ?? DEFAULT_VERSION_EVERY_MS);
+    this.expiry = new IdleKeyExpiry<K>(config.stateTtlMs);
     this.newModel = () => create(this.spec, this.params);
     this.newModel(); // refuses a model it cannot run, now
   }
@@ -130,6 +142,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
 
   override processWatermark(watermark: number): void {
     if (this.versions.due(watermark)) this.publishVersions();
+    this.expiry.expire(watermark, this.dropKey);
     super.processWatermark(watermark);
   }
 
@@ -139,12 +152,17 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   }
 
   override metrics(): OperatorMetrics {
-    return { ...super.metrics(), stateKeys: this.models.size, stateEntries: this.models.size };
+    return {
+      ...super.metrics(),
+      stateKeys: this.models.size,
+      stateEntries: this.models.size,
+      keysExpired: this.expiry.expired,
+    };
   }
 
   /** Every key's model snapshot (copied) by key group, the watermark and the version schedule. */
   snapshotState(_checkpointId: number): OperatorSnapshot {
-    const { groups, keys } = snapshotKeyedModels(this.models);
+    const { groups, keys } = snapshotKeyedModels(this.models, (key) => this.expiry.lastSeenOf(key));
     return {
       uid: this.uid,
       kind: this.kind,
@@ -159,7 +177,12 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   restoreState(restored: RestoredOperator): void {
     checkShapeCompatible(this.uid, restored.shape, this.stateShape());
     try {
-      restoreKeyedModels(restored.keyGroups, () => this.newModel(), this.models);
+      restoreKeyedModels(
+        restored.keyGroups,
+        () => this.newModel(),
+        this.models,
+        (key, lastSeen) => this.expiry.restore(key, lastSeen),
+      );
     } catch (error) {
       throw new Error(`cannot restore operator "${this.uid}": ${(error as Error).message}`, { cause: error });
     }
@@ -172,8 +195,9 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     this.versions.restore(states.map((s) => s.versions));
   }
 
-  /** The entry of `key`, made with a fresh model when the key is new. */
-  protected entryOf(key: K): KeyedModelEntry<M> {
+  /** The entry of `key` for its record at event time `ts`, made with a fresh model when the key is new. */
+  protected entryOf(key: K, ts: number): KeyedModelEntry<M> {
+    this.expiry.seen(key, ts);
     let entry = this.models.get(key);
     if (entry === undefined) {
       const keyGroup = keyGroupOf(key, this.context.maxParallelism);
@@ -192,6 +216,16 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
       this.dirty.add(key);
     }
   }
+
+  /** An expired key: its model (and its background trainer, if any) goes. */
+  private readonly dropKey = (key: K): void => {
+    const entry = this.models.get(key);
+    this.models.delete(key);
+    this.dirty.delete(key);
+    const trainer = entry?.model.estimator as Partial<TrainsInBackground> | undefined;
+    // best effort: a trainer that fails to stop holds nothing the job still needs
+    trainer?.dispose?.().catch(() => undefined);
+  };
 
   private publishVersions(): void {
     const { name: estimator, type } = this.spec;

@@ -67,7 +67,7 @@ export class KeyedForecastOperator<IN, K extends Key> extends KeyedEstimatorOper
   processElement(record: IN, timestamp: number): void {
     this.recordsIn++;
     const key = this.keySelector(record);
-    const entry = this.entryOf(key);
+    const entry = this.entryOf(key, timestamp);
     const forecaster = entry.model.estimator;
     const y = this.value(record);
     const [forecast] = forecaster.forecast([timestamp], this.coverage);

@@ -75,7 +75,7 @@ export class KeyedModelOperator<IN, K extends Key, Y extends Target = Target> ex
   processElement(value: IN, timestamp: number): void {
     this.recordsIn++;
     const key = this.keySelector(value);
-    const entry = this.entryOf(key);
+    const entry = this.entryOf(key, timestamp);
     const { model } = entry;
     const { x, y } = this.example(value);
     if (this.mode !== 'learn') {

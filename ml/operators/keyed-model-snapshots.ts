@@ -24,8 +24,10 @@ export interface KeyedModelEntry<M extends EstimatorHolder = ModelHandle> {
 
 /**
  * How one key is stored in a key group of a snapshot: `[key, model snapshot, records learned,
- * version, latest time learned, learned since the version]` (the last three absent in checkpoints
- * written before model versions: version 0, never learned, clean).
+ * version, latest time learned, learned since the version, last seen]` (version, time learned and
+ * dirty absent in checkpoints written before model versions: version 0, never learned, clean;
+ * last seen, the latest event time of the key's records for idle-key expiry, absent in those
+ * written before it: the time learned stands in).
  */
 export type SavedKeyedModel<K extends Key> = [
   key: K,
@@ -34,6 +36,7 @@ export type SavedKeyedModel<K extends Key> = [
   version?: number,
   lastTs?: number,
   dirty?: boolean,
+  lastSeen?: number,
 ];
 
 /**
@@ -58,15 +61,17 @@ export function byKeyGroup<K, E extends { readonly keyGroup: number }, S>(
 }
 
 /**
- * Every key's model as plain data, by key group: `Map<group, SavedKeyedModel[]>`. The model
- * snapshots are copied, so that learning after the call does not change them.
+ * Every key's model as plain data, by key group: `Map<group, SavedKeyedModel[]>`, with each key's
+ * last-seen time from `lastSeenOf`. The model snapshots are copied, so that learning after the
+ * call does not change them.
  *
  * @example
- * snapshotKeyedModels(new Map([['boiler-1', entry]]));
- * // { groups: Map { 17 => [['boiler-1', { kind: 'linear-regression', ... }, 42, 3, 1700000000000, true]] }, keys: 1 }
+ * snapshotKeyedModels(new Map([['boiler-1', entry]]), (key) => expiry.lastSeenOf(key));
+ * // { groups: Map { 17 => [['boiler-1', { kind: 'linear-regression', ... }, 42, 3, 1700000000000, true, 1700000000000]] }, keys: 1 }
  */
 export function snapshotKeyedModels<K extends Key, M extends EstimatorHolder>(
   models: ReadonlyMap<K, KeyedModelEntry<M>>,
+  lastSeenOf: (key: K) => number,
 ): { groups: Map<number, SavedKeyedModel<K>[]>; keys: number } {
   const groups = byKeyGroup(
     models,
@@ -77,6 +82,7 @@ export function snapshotKeyedModels<K extends Key, M extends EstimatorHolder>(
       entry.version,
       entry.lastTs,
       entry.dirty,
+      lastSeenOf(key),
     ],
   );
   return { groups, keys: models.size };
@@ -84,23 +90,34 @@ export function snapshotKeyedModels<K extends Key, M extends EstimatorHolder>(
 
 /**
  * Reads back the key groups written by {@link snapshotKeyedModels}: for each saved key, `rebuild`
- * makes a fresh model from the key's group and the snapshot restores into it.
+ * makes a fresh model from the key's group and the snapshot restores into it; `seen` gets the
+ * key's last-seen time (the time learned for older checkpoints; undefined if neither is known).
  *
  * @example
- * restoreKeyedModels(restored.keyGroups, () => createModelHandle(spec, params), models);
+ * restoreKeyedModels(restored.keyGroups, () => createModelHandle(spec, params), models, (k, t) => expiry.restore(k, t));
  */
 export function restoreKeyedModels<K extends Key, M extends EstimatorHolder>(
   groups: Iterable<readonly [number, unknown]>,
   rebuild: (keyGroup: number) => M,
   into: Map<K, KeyedModelEntry<M>>,
+  seen: (key: K, lastSeen: number | undefined) => void,
 ): void {
   for (const [keyGroup, data] of groups) {
     if (!Array.isArray(data)) throw new Error(`key group ${keyGroup}: expected a list of saved models`);
     for (const saved of data as SavedKeyedModel<K>[]) {
-      const [key, snapshot, learned, version = 0, lastTs = Number.NEGATIVE_INFINITY, dirty = false] = saved;
+      const [
+        key,
+        snapshot,
+        learned,
+        version = 0,
+        lastTs = Number.NEGATIVE_INFINITY,
+        dirty = false,
+        lastSeen,
+      ] = saved;
       const model = rebuild(keyGroup);
       model.estimator.restore(snapshot);
       into.set(key, { keyGroup, model, learned, version, lastTs, dirty });
+      seen(key, typeof lastSeen === 'number' ? lastSeen : Number.isFinite(lastTs) ? lastTs : undefined);
     }
   }
 }

@@ -25,6 +25,8 @@ export interface KeyedStepOptions {
   readonly modelName?: string;
   /** At most one model version per key this often, in event time (default 1 min). */
   readonly versionEveryMs?: number;
+  /** Drop a key's model once its last record is this much older than the watermark (default: never). */
+  readonly stateTtlMs?: number;
 }
 
 /** What the per-key model steps take: the model, how a record becomes an example, and a name. */
@@ -120,7 +122,8 @@ export function prequentialMetrics<IN, O extends MetricState>(
 
 /**
  * Each device's readings of one timestamp as one row (see {@link DeviceRowsOperator}), still keyed
- * by device: per-device models chain onto it without another exchange. `uid` is the rows step's.
+ * by device: per-device models chain onto it without another exchange. `uid` is the rows step's;
+ * `stateTtlMs` drops idle devices (see {@link DeviceRowsOperator}).
  *
  * @example
  * const rows = deviceRows(readings.keyBy((r) => r.device), { name: 'rows', uid: 'model-power-rows' });
@@ -128,10 +131,11 @@ export function prequentialMetrics<IN, O extends MetricState>(
  */
 export function deviceRows(
   keyed: KeyedStream<Reading, string>,
-  options: { readonly name?: string; readonly uid?: string } = {},
+  options: { readonly name?: string; readonly uid?: string; readonly stateTtlMs?: number } = {},
 ): KeyedStream<DeviceRow, string> {
   const name = options.name ?? 'device-rows';
-  const rows = keyedStep(keyed, name, () => new DeviceRowsOperator(name));
+  const { stateTtlMs } = options;
+  const rows = keyedStep(keyed, name, () => new DeviceRowsOperator(name, { stateTtlMs }));
   if (options.uid !== undefined) rows.uid(options.uid);
   return new KeyedStream(rows.env, rows.transformation, (row: DeviceRow) => row.device);
 }

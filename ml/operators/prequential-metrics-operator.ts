@@ -7,6 +7,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { MetricState } from '../evaluation/metric.ts';
 import {
   PrequentialEvaluation,
@@ -26,6 +27,8 @@ export interface PrequentialMetricsConfig<IN, O extends MetricState> extends Sco
   readonly rollingWindow: number;
   /** Reports at most this often, in event time. */
   readonly metricsEveryMs: number;
+  /** A key whose last prediction is this much older than the watermark is dropped (default: never). */
+  readonly stateTtlMs?: number | undefined;
 }
 
 /** One key's metrics. */
@@ -40,13 +43,18 @@ interface MetricsEntry<O extends MetricState> {
   dirty: boolean;
 }
 
-/** How a key is stored in a key group: `[key, evaluation, version, latest time, scored since the report]`. */
+/**
+ * How a key is stored in a key group: `[key, evaluation, version, latest time, scored since the
+ * report, last seen]` (last seen: the latest time of any record of the key, absent in checkpoints
+ * written before idle-key expiry).
+ */
 type SavedMetrics = [
   key: string,
   evaluation: PrequentialEvaluationState,
   version: number,
   lastTs: number,
   dirty: boolean,
+  lastSeen?: number,
 ];
 
 /**
@@ -61,6 +69,10 @@ type SavedMetrics = [
  * model operator that made them, or after a `keyBy` on it). Checkpointed by key group (metric
  * states and the rolling window's outcomes); a restore refuses a checkpoint of another model or
  * other metrics. Watermarks pass through.
+ *
+ * Idle keys (`stateTtlMs`): a key whose last prediction is older than the TTL in event time is
+ * dropped at a watermark, after that watermark's reports (metric `keysExpired`); its last-seen time
+ * is checkpointed. A key that comes back starts with fresh metrics.
  *
  * @example
  * const op = new PrequentialMetricsOperator({
@@ -78,6 +90,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
   // checkpointed
   private readonly entries = new Map<string, MetricsEntry<O>>();
   private readonly reports: EventTimeSchedule;
+  private readonly expiry: IdleKeyExpiry<string>;
 
   // derived from the entries on restore
   private readonly dirty = new Set<string>();
@@ -87,6 +100,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     this.config = config;
     this.metricNames = config.family().map((m) => m.name);
     this.reports = new EventTimeSchedule(config.metricsEveryMs);
+    this.expiry = new IdleKeyExpiry(config.stateTtlMs);
     new PrequentialEvaluation(config.family, config.rollingWindow); // refuses a bad window, now
   }
 
@@ -94,6 +108,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     this.recordsIn++;
     const scored = this.config.outcome(record);
     if (scored === undefined) return;
+    this.expiry.seen(scored.key, timestamp);
     const entry = this.entryOf(scored.key);
     entry.evaluation.update(scored.outcome);
     entry.version = scored.version;
@@ -106,17 +121,30 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
 
   override processWatermark(watermark: number): void {
     if (this.reports.due(watermark)) this.report();
+    this.expiry.expire(watermark, this.dropKey);
     super.processWatermark(watermark);
   }
 
   override metrics(): OperatorMetrics {
-    return { ...super.metrics(), stateKeys: this.entries.size, stateEntries: this.entries.size };
+    return {
+      ...super.metrics(),
+      stateKeys: this.entries.size,
+      stateEntries: this.entries.size,
+      keysExpired: this.expiry.expired,
+    };
   }
 
   snapshotState(_checkpointId: number): OperatorSnapshot {
     const groups = byKeyGroup(
       this.entries,
-      (key, e): SavedMetrics => [key, e.evaluation.snapshot(), e.version, e.lastTs, e.dirty],
+      (key, e): SavedMetrics => [
+        key,
+        e.evaluation.snapshot(),
+        e.version,
+        e.lastTs,
+        e.dirty,
+        this.expiry.lastSeenOf(key),
+      ],
     );
     return {
       uid: this.uid,
@@ -131,7 +159,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
   restoreState(restored: RestoredOperator): void {
     checkShapeCompatible(this.uid, restored.shape, this.stateShape());
     for (const [keyGroup, data] of restored.keyGroups) {
-      for (const [key, evaluation, version, lastTs, dirty] of data as SavedMetrics[]) {
+      for (const [key, evaluation, version, lastTs, dirty, lastSeen] of data as SavedMetrics[]) {
         const entry = this.entryOf(key, keyGroup);
         try {
           entry.evaluation.restore(evaluation);
@@ -142,12 +170,19 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
         }
         Object.assign(entry, { version, lastTs, dirty });
         if (dirty) this.dirty.add(key);
+        this.expiry.restore(key, lastSeen ?? (Number.isFinite(lastTs) ? lastTs : undefined));
       }
     }
     this.reports.restore(
       restored.operatorStates.map(({ state }) => (state as { reports?: unknown })?.reports),
     );
   }
+
+  /** An expired key: its metrics go. */
+  private readonly dropKey = (key: string): void => {
+    this.entries.delete(key);
+    this.dirty.delete(key);
+  };
 
   private entryOf(key: string, keyGroup?: number): MetricsEntry<O> {
     let entry = this.entries.get(key);

@@ -8,7 +8,7 @@ import type { DataStream } from '../engine/api/data-stream.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
 import type { JobConnections } from './define-job.ts';
-import type { DetectorStepSpec } from './job-spec.ts';
+import { type DetectorStepSpec, type StateSpec, stateTtlOf } from './job-spec.ts';
 import { onlyMetrics } from './metrics-filter.ts';
 import { shareSink } from './shared-sink.ts';
 
@@ -33,7 +33,9 @@ export type DetectorConnections = Pick<JobConnections, 'anomalies'>;
  *   metric a feature); multivariate members, or univariate ones reading a metric (`feature`).
  *
  * Each step turns scores into incidents (threshold, hysteresis, cool-down, overrides: see
- * `ml/operators/alert-decision.ts`), one {@link AnomalyEvent} per incident, and is checkpointed
+ * `ml/operators/alert-decision.ts`), one {@link AnomalyEvent} per incident, drops the detector of
+ * a key idle for the job's state TTL ({@link stateTtlOf}: `state.ttl`, default 24 h, in event
+ * time; a key that comes back warms up afresh), and is checkpointed
  * under uid `detector-<name>` (its rows `detector-<name>-rows`). The steps run even without an
  * anomalies sink, so that their detectors keep learning into checkpoints.
  *
@@ -42,14 +44,15 @@ export type DetectorConnections = Pick<JobConnections, 'anomalies'>;
  */
 export function defineDetectors(
   env: StreamEnvironment,
-  spec: { readonly detectors: readonly DetectorStepSpec[] },
+  spec: { readonly detectors: readonly DetectorStepSpec[]; readonly state?: StateSpec },
   readings: DataStream<Reading>,
   connections: DetectorConnections,
 ): void {
   if (spec.detectors.length === 0) return;
   const sinks = (connections.anomalies ?? []).map((sink) => shareSink(sink));
+  const stateTtlMs = stateTtlOf(spec);
   for (const step of spec.detectors) {
-    const events = defineDetector(env, step, readings);
+    const events = defineDetector(env, step, readings, stateTtlMs);
     for (const sink of sinks) events.sinkTo(sink.branch());
   }
 }
@@ -68,6 +71,7 @@ function defineDetector(
   env: StreamEnvironment,
   step: DetectorStepSpec,
   readings: DataStream<Reading>,
+  stateTtlMs: number | undefined,
 ): DataStream<AnomalyEvent> {
   checkMembers(step);
   const uid = detectorUid(step.name);
@@ -78,6 +82,7 @@ function defineDetector(
     detector: { members: step.members, combine: step.combine },
     decision: step.decision,
     overrides: step.overrides,
+    stateTtlMs,
   };
   const selected = onlyMetrics(readings, step.metrics, `detector ${step.name}`);
   if (step.per === 'series') {
@@ -87,7 +92,7 @@ function defineDetector(
   }
   const keyed = selected.keyBy((r) => r.device, `key-by(detector ${step.name})`);
   env.setRecordCodec(keyed, readingCodec);
-  const rows = deviceRows(keyed, { name: `rows(detector ${step.name})`, uid: `${uid}-rows` });
+  const rows = deviceRows(keyed, { name: `rows(detector ${step.name})`, uid: `${uid}-rows`, stateTtlMs });
   return detectAnomalies(rows, { ...common, input: rowInput }).uid(uid);
 }
 

@@ -20,7 +20,7 @@ import type { Sink } from '../engine/api/sink.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
 import type { JobConnections } from './define-job.ts';
-import type { ModelStepSpec } from './job-spec.ts';
+import { type ModelStepSpec, type StateSpec, stateTtlOf } from './job-spec.ts';
 import { onlyMetrics } from './metrics-filter.ts';
 import { shareSink } from './shared-sink.ts';
 
@@ -67,6 +67,10 @@ export const CLUSTER_METRIC = 'cluster';
  * index as `expected`); `value` is the actual (NaN if the row has none), `lower` / `upper` NaN
  * when the model gives no interval. Metrics are computed only when a metrics sink is given.
  *
+ * Per-key state (models, rows being assembled, metrics) of a key idle for the job's state TTL
+ * ({@link stateTtlOf}: `state.ttl`, default 24 h, in event time) is dropped; a key that comes back
+ * starts afresh. The global model itself never expires.
+ *
  * @example
  * defineModels(env, spec, env.fromSource(source, watermarks), {
  *   predictions: [influxPredictions, livePredictions], modelMetrics: [influxMetrics], modelVersions: [registry],
@@ -74,16 +78,17 @@ export const CLUSTER_METRIC = 'cluster';
  */
 export function defineModels(
   env: StreamEnvironment,
-  spec: { readonly models: readonly ModelStepSpec[] },
+  spec: { readonly models: readonly ModelStepSpec[]; readonly state?: StateSpec },
   readings: DataStream<Reading>,
   connections: ModelConnections,
 ): void {
   if (spec.models.length === 0) return;
+  const stateTtlMs = stateTtlOf(spec);
   const predictionSinks = (connections.predictions ?? []).map((sink) => shareSink(sink));
   const metricsSinks = (connections.modelMetrics ?? []).map((sink) => shareSink(sink));
   const versionSinks = (connections.modelVersions ?? []).map((sink) => shareSink(sink));
   for (const step of spec.models) {
-    const outputs = defineModel(env, step, readings);
+    const outputs = defineModel(env, { ...step, stateTtlMs }, readings);
     fanOut(outputs.predictions, predictionSinks);
     fanOut(outputs.metrics, metricsSinks);
     fanOut(outputs.versions, versionSinks);
@@ -100,11 +105,10 @@ export function modelUid(name: string): string {
   return `model-${name}`;
 }
 
-function defineModel(
-  env: StreamEnvironment,
-  step: ModelStepSpec,
-  readings: DataStream<Reading>,
-): ModelOutputs {
+/** A model step with the job's state TTL (undefined: keys never expire). */
+type ModelStep = ModelStepSpec & { readonly stateTtlMs: number | undefined };
+
+function defineModel(env: StreamEnvironment, step: ModelStep, readings: DataStream<Reading>): ModelOutputs {
   const spec = findModelSpec(step.estimator);
   switch (step.per) {
     case 'series':
@@ -117,7 +121,7 @@ function defineModel(
 
 function forecastPerSeries(
   env: StreamEnvironment,
-  step: ModelStepSpec,
+  step: ModelStep,
   spec: ModelSpec,
   readings: DataStream<Reading>,
 ): ModelOutputs {
@@ -151,7 +155,7 @@ function forecastPerSeries(
 /** A regressor, classifier or clusterer on device rows: one per device, or one global model. */
 function modelOnRows(
   env: StreamEnvironment,
-  step: ModelStepSpec,
+  step: ModelStep,
   spec: ModelSpec,
   readings: DataStream<Reading>,
 ): ModelOutputs {
@@ -175,7 +179,11 @@ function modelOnRows(
     `key-by(model ${step.name})`,
   );
   env.setRecordCodec(keyed, readingCodec);
-  const rows = deviceRows(keyed, { name: `rows(${step.name})`, uid: `${uid}-rows` });
+  const rows = deviceRows(keyed, {
+    name: `rows(${step.name})`,
+    uid: `${uid}-rows`,
+    stateTtlMs: step.stateTtlMs,
+  });
   const target = clusterer ? undefined : step.target;
   const example = rowExample({
     ...(target === undefined ? {} : { target }),
@@ -232,14 +240,20 @@ function modelOnRows(
   };
 }
 
-/** The model step's name and version interval, as the per-key steps take them. */
-function versioning(step: ModelStepSpec) {
-  return { name: `model(${step.name})`, modelName: step.name, versionEveryMs: step.versionEveryMs };
+/** The model step's name, version interval and state TTL, as the per-key steps take them. */
+function versioning(step: ModelStep) {
+  return {
+    name: `model(${step.name})`,
+    modelName: step.name,
+    versionEveryMs: step.versionEveryMs,
+    ...(step.stateTtlMs === undefined ? {} : { stateTtlMs: step.stateTtlMs }),
+  };
 }
 
-function metricsConfig<S>(step: ModelStepSpec, scoring: S) {
+function metricsConfig<S>(step: ModelStep, scoring: S) {
   return {
     ...scoring,
+    stateTtlMs: step.stateTtlMs,
     name: `metrics(${step.name})`,
     model: step.name,
     rollingWindow: step.rollingWindow,

@@ -74,6 +74,12 @@ const Time = Type.Object(
   strict,
 );
 
+/** Per-key state of models and detectors: how long an idle key's state is kept. */
+const State = Type.Object(
+  { ttl: Type.Optional(DurationOrOff) },
+  { ...strict, [EXPECTED]: 'a map such as { ttl: 24h }' },
+);
+
 const common = {
   type: Type.String(),
   allowedLateness: Type.Optional(Duration),
@@ -265,6 +271,7 @@ export const JobFileSchema = Type.Object(
       }),
     ),
     sinks: Type.Optional(Sinks),
+    state: Type.Optional(State),
   },
   { ...strict, [EXPECTED]: 'a map with at least name and windows' },
 );

@@ -23,6 +23,17 @@ export interface JobSpec {
   /** Anomaly detectors on the readings (none when the file has no `detectors`). */
   readonly detectors: readonly DetectorStepSpec[];
   readonly sinks: SinksSpec;
+  /** Per-key state of the models and detectors (absent: the server's default, see {@link stateTtlOf}). */
+  readonly state?: StateSpec;
+}
+
+/**
+ * How long the job keeps the per-key state of its models and detectors (`state:` in a job file):
+ * a key (a device, a series) whose last reading is `ttlMs` older than the watermark is dropped
+ * with its model, detector and metrics (`IdleKeyExpiry`); `off` keeps every key forever.
+ */
+export interface StateSpec {
+  readonly ttlMs: number | 'off';
 }
 
 /**
@@ -206,7 +217,41 @@ export const JOB_DEFAULTS = {
     rollingWindow: 1_000,
   },
   live: true,
+  /**
+   * A day: it covers daily duty cycles (a device off overnight keeps its model), while a fleet
+   * whose device ids rotate holds about one day of ids. A device silent for longer relearns from
+   * scratch (models and detectors warm up in minutes to hours), so set more for devices that
+   * report less than daily.
+   */
+  stateTtlMs: 86_400_000,
 } as const;
+
+/**
+ * The TTL of a job's per-key model and detector state in ms, or undefined for none: the job's
+ * `state.ttl`, else `fallback` (the server's `--state-ttl`), else {@link JOB_DEFAULTS}`.stateTtlMs`.
+ *
+ * @example
+ * stateTtlOf({ state: { ttlMs: 3_600_000 } }); // 3600000
+ * stateTtlOf({}, 'off'); // undefined
+ * stateTtlOf({}); // 86400000
+ */
+export function stateTtlOf(
+  spec: { readonly state?: StateSpec },
+  fallback?: number | 'off',
+): number | undefined {
+  const ttl = spec.state?.ttlMs ?? fallback ?? JOB_DEFAULTS.stateTtlMs;
+  return ttl === 'off' ? undefined : ttl;
+}
+
+/**
+ * The job with `ttl` as its state TTL unless its file set one (what `eddy start --state-ttl` does).
+ *
+ * @example
+ * withDefaultStateTtl(spec, 'off').state; // { ttlMs: 'off' } (unless spec.state was set)
+ */
+export function withDefaultStateTtl<S extends JobSpec>(spec: S, ttl: number | 'off' | undefined): S {
+  return ttl === undefined || spec.state !== undefined ? spec : { ...spec, state: { ttlMs: ttl } };
+}
 
 /**
  * The source's payload mapping in the MQTT connectors' terms.

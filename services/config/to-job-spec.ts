@@ -119,6 +119,11 @@ export function toJobSpec(
       message: 'results go nowhere: name influx ({} for window_agg) or set live: true',
     });
   }
+  const ttl = file.state?.ttl;
+  const state =
+    ttl === undefined
+      ? undefined
+      : { ttlMs: ttl === 'off' ? ('off' as const) : ms(ttl, ['state', 'ttl'], 'positive') };
   if (problems.length > 0) return { problems };
   return {
     spec: {
@@ -129,6 +134,7 @@ export function toJobSpec(
       windows: windowSpecs,
       models,
       detectors,
+      ...(state === undefined ? {} : { state }),
       sinks:
         file.sinks === undefined
           ? { influx: { measurement: JOB_DEFAULTS.measurement }, live: JOB_DEFAULTS.live }

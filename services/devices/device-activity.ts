@@ -5,6 +5,23 @@ const RATE_WINDOW_S = 60;
 /** Gaps kept for the median interval. */
 const INTERVALS_KEPT = 15;
 
+/**
+ * How long the registry keeps a device's traffic in memory after its last message: 2 min, twice
+ * the rate window (a silent device's rate is 0 by then). Forgetting loses nothing the registry
+ * shows: the last-seen time, first-seen time and median interval are in SQLite by then (a drain
+ * wrote them) and are read from there.
+ */
+export const DEFAULT_ACTIVITY_IDLE_MS = 120_000;
+
+/** Options of {@link DeviceActivity}. */
+export interface DeviceActivityOptions {
+  /**
+   * A device written to the store and silent for this long leaves memory at a drain (e.g.
+   * {@link DEFAULT_ACTIVITY_IDLE_MS}). Unset: devices stay until {@link DeviceActivity.forget}.
+   */
+  readonly idleMs?: number;
+}
+
 /** One device's traffic, in memory. */
 interface Traffic {
   firstSeen: number;
@@ -28,8 +45,13 @@ interface Traffic {
  * median gap between messages. `seen` is the per-message cost (a Map lookup and a few stores); the
  * registry writes {@link drain}'s records to SQLite every few seconds.
  *
+ * Bounded for fleets whose device ids rotate, with `idleMs`: a drain also forgets devices already
+ * written to the store and silent for `idleMs` (processing time, measured from the latest message
+ * of any device), so memory holds the devices active lately, not every id ever seen. A forgotten device reads from
+ * the store (last seen, interval) with a rate of 0, which is what a silent device has anyway.
+ *
  * @example
- * const activity = new DeviceActivity();
+ * const activity = new DeviceActivity({ idleMs: DEFAULT_ACTIVITY_IDLE_MS });
  * activity.seen('boiler-1', 1_000);
  * activity.seen('boiler-1', 2_000);
  * activity.rate('boiler-1', 2_000);         // 2 / 60 messages per second
@@ -37,9 +59,30 @@ interface Traffic {
  */
 export class DeviceActivity {
   private readonly traffic = new Map<string, Traffic>();
+  private readonly idleMs: number | undefined;
+  /** The latest `now` a message came with: the clock idle devices are measured by. */
+  private latest = Number.NEGATIVE_INFINITY;
+  private evictedCount = 0;
+
+  constructor(options: DeviceActivityOptions = {}) {
+    this.idleMs = options.idleMs;
+    if (this.idleMs !== undefined && !(this.idleMs > 0))
+      throw new RangeError(`device activity idleMs must be > 0, got ${this.idleMs}`);
+  }
+
+  /** Devices in memory. */
+  get size(): number {
+    return this.traffic.size;
+  }
+
+  /** Devices forgotten because they were idle (see the class comment). */
+  get evicted(): number {
+    return this.evictedCount;
+  }
 
   /** Records one message of `device` at `now` (processing time, ms). */
   seen(device: string, now: number): void {
+    if (now > this.latest) this.latest = now;
     let entry = this.traffic.get(device);
     if (entry === undefined) {
       entry = {
@@ -111,11 +154,22 @@ export class DeviceActivity {
     return n;
   }
 
-  /** What changed since the last drain, to write to the store; marks it written. */
-  drain(): ActivityRecord[] {
+  /**
+   * What changed since the last drain, to write to the store; marks it written. Devices written by
+   * an earlier drain and idle for `idleMs` before `now` (default: the latest message's time) are
+   * forgotten.
+   */
+  drain(now: number = this.latest): ActivityRecord[] {
     const records: ActivityRecord[] = [];
+    const idleBefore = this.idleMs === undefined ? Number.NEGATIVE_INFINITY : now - this.idleMs;
     for (const [id, entry] of this.traffic) {
-      if (!entry.dirty) continue;
+      if (!entry.dirty) {
+        if (entry.lastSeen <= idleBefore) {
+          this.traffic.delete(id);
+          this.evictedCount++;
+        }
+        continue;
+      }
       entry.dirty = false;
       entry.fresh = false;
       const median = this.medianInterval(id);

@@ -10,7 +10,7 @@ import {
   type DeviceStatus,
   type DeviceView,
 } from './device.ts';
-import { DeviceActivity } from './device-activity.ts';
+import { DEFAULT_ACTIVITY_IDLE_MS, DeviceActivity } from './device-activity.ts';
 import { generateCredentials, type RandomBytes, verifyPassword } from './device-credentials.ts';
 import { DEVICE_DATABASE_FILE, openDeviceDatabase } from './device-database.ts';
 import { DeviceExistsError, DeviceNotFoundError } from './device-errors.ts';
@@ -63,7 +63,7 @@ export interface DeviceQuery {
  */
 export class DeviceRegistry {
   private readonly store: DeviceStore;
-  private readonly activity = new DeviceActivity();
+  private readonly activity = new DeviceActivity({ idleMs: DEFAULT_ACTIVITY_IDLE_MS });
   private readonly clock: Clock;
   private readonly floorMs: number;
   private readonly maxDevices: number;
@@ -71,7 +71,6 @@ export class DeviceRegistry {
   private readonly logger: Logger;
   private readonly stopFlushing: Cancel;
   private readonly changeListeners = new Set<(id: string) => void>();
-  private tracked = 0;
   private ignored = 0;
   private closed = false;
 
@@ -98,12 +97,9 @@ export class DeviceRegistry {
 
   /** One message of `device` at `now` (default the clock's): a Map update, written at the next flush. */
   seen(device: string, now: number = this.clock.now()): void {
-    if (!this.activity.has(device)) {
-      if (this.tracked >= this.maxDevices) {
-        this.ignored++;
-        return;
-      }
-      this.tracked++;
+    if (!this.activity.has(device) && this.activity.size >= this.maxDevices) {
+      this.ignored++;
+      return;
     }
     this.activity.seen(device, now);
   }
@@ -159,7 +155,6 @@ export class DeviceRegistry {
   remove(id: string): void {
     this.flush();
     if (!this.store.remove(id)) throw new DeviceNotFoundError(id);
-    if (this.activity.has(id)) this.tracked--;
     this.activity.forget(id);
     this.changed(id);
   }

@@ -56,6 +56,11 @@ export const ENGINE_METRIC_FAMILIES = {
     OPERATOR,
     'Values held in keyed state: one per (key, state, namespace), e.g. per live key-window.',
   ),
+  operatorKeysExpired: counter(
+    'operator_keys_expired_total',
+    OPERATOR,
+    'Keys dropped with all their state because their last record was older than the state TTL (event time).',
+  ),
   operatorStateBytes: gauge(
     'operator_state_size_bytes',
     OPERATOR,
@@ -103,6 +108,11 @@ export const ENGINE_METRIC_FAMILIES = {
     'source_connected',
     TELEMETRY,
     '1 while the source is connected or subscribed to its broker.',
+  ),
+  sourceReconnects: counter(
+    'source_reconnects_total',
+    TELEMETRY,
+    'Times the source connected to its broker again after losing the connection (external broker).',
   ),
 
   channelFill: gauge(

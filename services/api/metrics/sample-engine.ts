@@ -19,6 +19,8 @@ export type TelemetrySourceStats = Partial<TelemetryIngestStats> & {
   readonly subscribed?: boolean;
   /** With `ackOn: 'checkpoint'` (`MqttSource`). */
   readonly checkpointAcks?: Partial<CheckpointAckStats>;
+  /** `MqttSource` once opened: its broker connection (see `MqttConnectionStatus`). */
+  readonly connection?: { readonly reconnects?: number };
 };
 
 /** A running job and the connectors whose own counters the engine does not see. */
@@ -104,6 +106,7 @@ export function sampleEngine(jobs: readonly MonitoredJob[], nowMs: number): Engi
       add('operatorLateRecordsDropped', labels, m.lateRecordsDropped);
       add('operatorStateKeys', labels, m.stateKeys);
       add('operatorStateEntries', labels, m.stateEntries);
+      add('operatorKeysExpired', labels, m.keysExpired);
       add('operatorStateBytes', labels, m.stateBytes);
     }
 
@@ -127,6 +130,7 @@ export function sampleEngine(jobs: readonly MonitoredJob[], nowMs: number): Engi
       }
       add('sourceDeadLetterPublishFailures', labels, stats.deadLetterPublishFailures);
       add('sourceConnected', labels, flag(stats.connected ?? stats.subscribed));
+      add('sourceReconnects', labels, stats.connection?.reconnects);
       sampleCheckpointAcks(add, labels, stats.checkpointAcks);
     }
 

@@ -31,6 +31,8 @@ export interface OperatorMetrics {
   /** Keys and (key, namespace) values held in state. */
   readonly stateKeys?: number;
   readonly stateEntries?: number;
+  /** Keys dropped because their last record was older than the operator's state TTL. */
+  readonly keysExpired?: number;
   /** Estimated heap bytes held by the operator's state and timers (from counts, not a heap walk). */
   readonly stateBytes?: number;
 }

@@ -158,7 +158,7 @@ describe('parseJobFile: errors name the file, line, column, path and the problem
   it('unknown keys, with the key meant when it is close, at the key itself', () => {
     expect(problems(lines('name: demo', 'windoes: []'))).toEqual([
       'job.yaml:1:1: windows: missing (expected a list of windows)',
-      'job.yaml:2:1: windoes: unknown key (did you mean windows? keys: name, source, time, key, windows, models, detectors, sinks)',
+      'job.yaml:2:1: windoes: unknown key (did you mean windows? keys: name, source, time, key, windows, models, detectors, sinks, state)',
     ]);
     expect(
       problems(lines('name: demo', 'windows:', '  - type: session', '    gap: 1m', '    size: 10s')),

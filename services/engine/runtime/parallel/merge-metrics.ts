@@ -7,6 +7,7 @@ const SUMMED = [
   'lateRecordsDropped',
   'stateKeys',
   'stateEntries',
+  'keysExpired',
   'stateBytes',
 ] as const;
 

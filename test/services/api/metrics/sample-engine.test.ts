@@ -56,6 +56,21 @@ describe('sampleEngine', () => {
     ]);
   });
 
+  it('reports the keys a per-key operator dropped for its state TTL', () => {
+    const operators = [
+      {
+        name: 'model(power)',
+        recordsIn: 9,
+        recordsOut: 9,
+        watermark: MIN_WATERMARK,
+        stateKeys: 2,
+        keysExpired: 12,
+      },
+    ];
+    const out = lines([{ job: job({ operators }) }]).filter((l) => l.startsWith('operatorKeysExpired'));
+    expect(out).toEqual(['operatorKeysExpired{job=j,operator=model(power)} 12']);
+  });
+
   it('leaves out what an operator does not report, and the watermark before the first one', () => {
     const operators = [{ name: 'map', recordsIn: 1, recordsOut: 1, watermark: MIN_WATERMARK }];
     expect(lines([{ job: job({ operators }) }]).filter((l) => !l.startsWith('jobState'))).toEqual([

@@ -33,3 +33,21 @@ describe('mergeOperatorMetrics', () => {
     ]);
   });
 });
+
+describe('mergeOperatorMetrics of per-key operators', () => {
+  it('sums the keys each subtask expired', () => {
+    const model = (keysExpired: number): OperatorMetrics => ({
+      name: 'model(power)',
+      recordsIn: 1,
+      recordsOut: 1,
+      watermark: 0,
+      stateKeys: 1,
+      keysExpired,
+    });
+    const merged = mergeOperatorMetrics([], [
+      { operators: [model(7)], nodes: [2] },
+      { operators: [model(5)], nodes: [2] },
+    ] as never);
+    expect(merged[0]).toMatchObject({ stateKeys: 2, keysExpired: 12 });
+  });
+});
