@@ -206,6 +206,8 @@ export class MqttSource implements Source<Reading> {
     this.acks = acks;
     this.connection = new MqttConnectionHealth(ctx.clock);
     const engine = ctx as SourceContext<Reading> & EngineHooks;
+    // Until subscribed the broker cannot deliver: that wait is not silence (quiet period, idleness).
+    engine.markUnavailable?.(true);
     superviseReconnects(client, this.connection, backoff, (down) => {
       if (!(down && this.closed)) engine.markUnavailable?.(down);
     });
@@ -229,6 +231,7 @@ export class MqttSource implements Source<Reading> {
       await client.endAsync(true).catch(() => {});
       throw error;
     }
+    engine.markUnavailable?.(false);
     this.logger.info(
       { url: where, filter: this.filters.join(', '), qos: this.qos, ackOn: this.options.ackOn ?? 'receipt' },
       'MQTT source subscribed',

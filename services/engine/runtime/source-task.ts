@@ -79,6 +79,8 @@ export class SourceTask<T> implements SourceContext<T> {
       this.guard(() => this.onTick()),
     );
     await this.source.open(this);
+    // Connecting and subscribing (or a restored job's workers starting) was not silence either.
+    if (!this.ended && !this.failed) this.silenceStartsNow();
   }
 
   /** Backpressure: the chain's outputs are full. Holds the source (it stops reading its input). */
@@ -93,7 +95,10 @@ export class SourceTask<T> implements SourceContext<T> {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    if (!this.ended && !this.failed) this.source.resume?.();
+    if (this.ended || this.failed) return;
+    // Held back by the job itself, the input was not silent: the quiet period counts from now.
+    this.silenceStartsNow();
+    this.source.resume?.();
   }
 
   async close(): Promise<void> {
@@ -149,6 +154,11 @@ export class SourceTask<T> implements SourceContext<T> {
     this.unavailable = unavailable;
     if (unavailable || this.ended || this.failed) return;
     // The outage was not silence: the quiet period and the idleness timeout count from now.
+    this.silenceStartsNow();
+  }
+
+  /** Restarts the quiet period and the idleness timeout: the input could not speak until now. */
+  private silenceStartsNow(): void {
     const now = this.clock.now();
     this.lastRecordAt = now;
     if (this.maxTimestamp > Number.NEGATIVE_INFINITY) this.generator.onEvent(this.maxTimestamp, now);
@@ -242,7 +252,8 @@ export class SourceTask<T> implements SourceContext<T> {
   }
 
   private onTick(): void {
-    if (this.unavailable) return; // event time waits for the input to be back
+    // Event time waits for the input to be back, or for the job to take records again.
+    if (this.unavailable || this.paused) return;
     const timeout = this.idleTimeoutMs;
     if (timeout !== undefined && !this.idle && this.clock.now() - this.lastRecordAt >= timeout) {
       this.idle = true;

@@ -78,3 +78,49 @@ describe('SourceTask while its source cannot reach its input (markUnavailable, M
     expect(marks).toEqual(['idle']);
   });
 });
+
+describe('SourceTask held back by the job (backpressure) or still opening (ManualClock)', () => {
+  it('does not count a pause as silence: the quiet period counts from the resume', async () => {
+    const { t, clock, source, log } = await task();
+    source.ctx.collect(1_000);
+    t.pause(); // e.g. InfluxDB is away and its sink is full
+    clock.advance(60_000);
+    expect(log).toEqual(['record 1000', 'wm 997']);
+    t.resume();
+    clock.advance(90);
+    source.ctx.collect(999); // published during the pause: not late
+    expect(log).toEqual(['record 1000', 'wm 997', 'record 999']);
+    clock.advance(100);
+    expect(log.at(-1)).toBe('wm 1097');
+  });
+
+  it('counts the quiet period of a restored task from the end of open(), not from the restore', async () => {
+    const clock = new ManualClock(0);
+    const log: string[] = [];
+    let ctx!: SourceContext<number>;
+    const slowToOpen: Source<number> = {
+      name: 'slow',
+      open: async (c) => {
+        ctx = c;
+      },
+      close: async () => {},
+    };
+    const t = new SourceTask<number>(
+      slowToOpen,
+      WatermarkStrategy.forBoundedOutOfOrderness<number>(2)
+        .withTimestampAssigner((n) => n)
+        .withQuietPeriod(100)
+        .withEmitInterval(10),
+      { collect: (v) => log.push(`record ${v}`), emitWatermark: (w) => log.push(`wm ${w}`) },
+      clock,
+      (error) => log.push(`failed ${error}`),
+      () => log.push('ended'),
+    );
+    t.restoreState({ maxTimestamp: 1_000, watermark: 997 });
+    clock.advance(5_000); // the restored job's workers starting: longer than the quiet period
+    await t.open();
+    clock.advance(10); // a tick before the first record arrives
+    ctx.collect(999); // what the broker held for the restored job: not late
+    expect(log).toEqual(['wm 997', 'record 999']);
+  });
+});
