@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { IPoint, ISchemaOptions } from 'influx';
 import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-outputs.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
@@ -84,10 +85,16 @@ export function createJobSinks(
     readonly alerts?: Publisher;
     /** A device's tags for its points (a Map lookup, once per point); without it, Eddy's tags only. */
     readonly deviceTags?: DeviceTagsOf;
+    /**
+     * Where the InfluxDB sinks spill when InfluxDB lags or is down (`<dir>/<sink name>`), and
+     * their bound and memory buffer (see `InfluxSinkOptions`); without it nothing is spilled.
+     */
+    readonly spill?: InfluxSpillSettings;
     readonly logger: Logger;
   },
 ): JobSinks {
   const { liveFeed, logger, deviceTags } = parts;
+  const out: InfluxSinkParts = { logger, ...(parts.spill ? { spill: parts.spill } : {}) };
   const influx = parts.influx.mode !== 'disabled' && spec.sinks.influx ? parts.influx : undefined;
   const bound: Record<string, Sink<unknown>> = {};
   const influxSinks: { readonly name: string; stats(): InfluxSinkStats }[] = [];
@@ -95,7 +102,7 @@ export function createJobSinks(
     bound[name] = sink as Sink<unknown>;
   };
 
-  const aggregates = influx ? createAggregateSink(influx, spec, logger, deviceTags) : undefined;
+  const aggregates = influx ? createAggregateSink(influx, spec, out, deviceTags) : undefined;
   if (aggregates) {
     add('influx', aggregates);
     influxSinks.push(aggregates);
@@ -109,7 +116,7 @@ export function createJobSinks(
     );
   }
   if (parts.influx.mode !== 'disabled' && spec.windows.some((w) => w.late === 'influx')) {
-    const late = createInfluxSink<LateReading>(parts.influx, logger, {
+    const late = createInfluxSink<LateReading>(parts.influx, out, {
       name: 'influx:late_readings',
       schema: lateReadingsSchema(parts.influx.url.database),
       toPoints: lateReadingPoints(deviceTags),
@@ -127,7 +134,7 @@ export function createJobSinks(
     ) => {
       const targets: Sink<T>[] = [];
       if (influx) {
-        const sink = createInfluxSink<T>(influx, logger, { name: `influx:${measurement}`, toPoints });
+        const sink = createInfluxSink<T>(influx, out, { name: `influx:${measurement}`, toPoints });
         influxSinks.push(sink);
         targets.push(sink);
       }
@@ -151,7 +158,7 @@ export function createJobSinks(
   if (spec.detectors.length > 0) {
     const targets: Sink<AnomalyEvent>[] = [];
     if (influx) {
-      const sink = createInfluxSink<AnomalyEvent>(influx, logger, {
+      const sink = createInfluxSink<AnomalyEvent>(influx, out, {
         name: `influx:${ANOMALIES.measurement}`,
         toPoints: anomalyPoints(deviceTags),
       });
@@ -183,16 +190,32 @@ export function createJobSinks(
 function createAggregateSink(
   influx: InfluxOn,
   spec: JobSpec,
-  logger: Logger,
+  out: InfluxSinkParts,
   deviceTags: DeviceTagsOf | undefined,
 ) {
   const measurement = spec.sinks.influx?.measurement ?? 'window_agg';
   const extraFields = spec.windows.flatMap((w) => w.aggregates);
-  return createInfluxSink<WindowAggregate>(influx, logger, {
+  return createInfluxSink<WindowAggregate>(influx, out, {
     name: `influx:${measurement}`,
     schema: windowAggregateSchema(influx.url.database, measurement, extraFields),
     toPoints: windowAggregatePoints(measurement, deviceTags),
   });
+}
+
+/** The spill settings of a job's InfluxDB sinks (`createJobSinks`' `spill`). */
+export interface InfluxSpillSettings {
+  /** Parent folder: each sink spills to `<dir>/<its name, : as _>`, e.g. `.eddy/spill/influx_window_agg`. */
+  readonly dir: string;
+  /** Bytes each sink's queue may hold (`--influx-spill-limit`). Default 1 GiB. */
+  readonly maxBytes?: number;
+  /** Points each sink keeps in memory before spilling. Default 100,000. */
+  readonly maxBufferedPoints?: number;
+}
+
+/** What every InfluxDB sink of a job shares. */
+interface InfluxSinkParts {
+  readonly logger: Logger;
+  readonly spill?: InfluxSpillSettings;
 }
 
 /**
@@ -201,7 +224,7 @@ function createAggregateSink(
  */
 function createInfluxSink<T>(
   influx: InfluxOn,
-  logger: Logger,
+  { logger, spill }: InfluxSinkParts,
   sink: { name: string; schema?: ISchemaOptions; toPoints: (record: T) => IPoint[] },
 ): InfluxSink<T> {
   const client = createInfluxClient(influx.url);
@@ -213,5 +236,8 @@ function createInfluxSink<T>(
     endpoint: formatInfluxUrl(influx.url),
     toPoints: sink.toPoints,
     logger,
+    ...(spill ? { spillDir: join(spill.dir, sink.name.replace(/[^\w.-]/g, '_')) } : {}),
+    ...(spill?.maxBytes !== undefined ? { maxSpillBytes: spill.maxBytes } : {}),
+    ...(spill?.maxBufferedPoints !== undefined ? { maxBufferedPoints: spill.maxBufferedPoints } : {}),
   });
 }

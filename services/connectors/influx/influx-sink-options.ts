@@ -41,8 +41,21 @@ export interface InfluxSinkOptions<T> {
    * tags); each lane sends one batch at a time, in order. Default 2.
    */
   readonly maxInFlight?: number;
-  /** Points held (waiting or in flight) above which `writable` turns false. Default 100,000. */
+  /**
+   * Points held in memory (waiting or in flight): reaching it starts spilling (with `spillDir`),
+   * else turns `writable` false. Default 100,000.
+   */
   readonly maxBufferedPoints?: number;
+  /**
+   * Folder of the disk queue the sink spills to when `maxBufferedPoints` points wait, or when a
+   * flush (a checkpoint) waits while InfluxDB fails. Eddy gives `<data-dir>/spill/<sink>`.
+   * Without it nothing is spilled: past `maxBufferedPoints` the sink only turns `writable` false.
+   */
+  readonly spillDir?: string;
+  /** Bytes the spill queue may hold before `writable` turns false (backpressure). Default 1 GiB. */
+  readonly maxSpillBytes?: number;
+  /** Size of one spill segment file. Default 8 MiB. */
+  readonly spillSegmentBytes?: number;
   /** Retries of one batch before it is dropped. Default unlimited. */
   readonly maxRetries?: number;
   /** Retry delays (also while `open()` waits for the server). Default 200 ms doubling to 10 s. */
@@ -74,7 +87,30 @@ export interface InfluxSinkStats {
   /** Whether the last contact with InfluxDB (open, or a batch) succeeded. */
   readonly reachable: boolean;
   readonly lastError?: string;
+  /** True while `writable` is false (the runtime holds the sources). */
+  readonly backpressured?: boolean;
+  /** Total time `writable` was false, in ms of the sink's clock (the current stretch included). */
+  readonly backpressuredMs?: number;
+  /** The disk queue's counters, when the sink has a `spillDir`. */
+  readonly spill?: InfluxSpillStats;
 }
+
+/** Counters of an {@link InfluxSinkStats}' spill queue. */
+export interface InfluxSpillStats {
+  /** True while new points go to the disk queue (until it is drained). */
+  readonly spilling: boolean;
+  /** Points and bytes ever appended to the queue (handed-over batches included). */
+  readonly pointsSpilled: number;
+  readonly bytesSpilled: number;
+  /** Bytes in the queue now (on disk, and appended not yet written), and its segment files. */
+  readonly bytes: number;
+  readonly segments: number;
+  /** Times the sink started spilling. */
+  readonly spills: number;
+}
+
+/** Default bound of a sink's spill queue: 1 GiB. */
+export const DEFAULT_MAX_SPILL_BYTES = 1024 ** 3;
 
 /** How the sink reaches InfluxDB, from the options. */
 export interface InfluxWriter {

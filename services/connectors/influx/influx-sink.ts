@@ -1,28 +1,29 @@
 import type { IPoint } from 'influx';
-import murmurhash from 'murmurhash';
 import { type Logger, silentLogger } from '../../common/logger.ts';
 import { createRandom, type Random } from '../../common/random.ts';
 import type { Sink, SinkContext } from '../../engine/api/sink.ts';
 import type { Cancel, Clock } from '../../engine/time/clock.ts';
+import { FlushWaiters } from './flush-waiters.ts';
+import { InfluxLink } from './influx-link.ts';
 import {
+  DEFAULT_MAX_SPILL_BYTES,
   type InfluxSinkLimits,
   type InfluxSinkOptions,
   type InfluxSinkStats,
   resolveInfluxSinkLimits,
   resolveInfluxWriter,
-  type WritePoints,
 } from './influx-sink-options.ts';
-import { describeWriteFailure, PointsRefusedError } from './influx-write-failure.ts';
-import { type LaneCounts, SeriesLane, type SeriesLaneHost } from './series-lane.ts';
+import { InfluxSpill } from './influx-spill.ts';
+import { type LaneCounts, laneIndex, SeriesLane, type SeriesLaneHost } from './series-lane.ts';
 import { waitForDatabase } from './wait-for-database.ts';
+import { WritableTracker } from './writable-tracker.ts';
 
-export type { InfluxSinkOptions, InfluxSinkStats, WritePoints } from './influx-sink-options.ts';
-
-interface FlushWaiter {
-  readonly targets: readonly number[];
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
+export type {
+  InfluxSinkOptions,
+  InfluxSinkStats,
+  InfluxSpillStats,
+  WritePoints,
+} from './influx-sink-options.ts';
 
 /**
  * A batched InfluxDB writer for any record type, given how a record maps to points.
@@ -40,11 +41,15 @@ interface FlushWaiter {
  * - `flush()` resolves once every point written before the call is acknowledged (or dropped
  *   as above); `close()` flushes (at most `closeTimeoutMs`) and stops every timer.
  *
- * Design note on memory: `write()` never refuses a record, because the engine cannot wait yet.
- * Past `maxBufferedPoints` the sink keeps accepting, warns once and counts `pointsOverLimit`.
- * Backpressure and a disk spill come later (issue: Reliability) and plug in here: the runtime
- * pauses its sources while {@link InfluxSink.writable} is false and resumes on
- * {@link InfluxSink.onDrain}; a spill would take the lanes' oldest buffered batches instead.
+ * Design note on memory: `write()` never refuses a record. With a `spillDir` (see
+ * {@link InfluxSpill}), the sink spills to a disk queue once `maxBufferedPoints` points wait, or
+ * once a flush waits while InfluxDB fails: everything waiting goes to the queue, new points follow
+ * it until it is written back, oldest first. A flush then resolves once its points are fsynced in
+ * the queue, so a checkpoint completes during an outage and a crash replays the queue at the next
+ * start (duplicates are only rewrites of the same series and timestamp). {@link writable} turns
+ * false once the queue holds `maxSpillBytes` (without a spill dir: once `maxBufferedPoints` points
+ * wait); the runtime then holds its sources until {@link onDrain}. What still arrives meanwhile is
+ * accepted (counted in `pointsOverLimit`).
  *
  * @example
  * const sink = new InfluxSink<WindowAggregate>({
@@ -59,7 +64,7 @@ export class InfluxSink<T> implements Sink<T> {
   readonly name: string;
   private readonly limits: InfluxSinkLimits;
   private readonly toPoints: (record: T, timestamp: number) => IPoint[];
-  private readonly writeBatch: WritePoints;
+  private readonly link: InfluxLink;
   private readonly ensureDatabase: () => Promise<void>;
   private readonly endpoint: string;
   private readonly logger: Logger;
@@ -71,20 +76,19 @@ export class InfluxSink<T> implements Sink<T> {
     pointsDropped: 0,
     batchesDropped: 0,
   };
-  private readonly drainListeners = new Set<() => void>();
+  private readonly pressure = new WritableTracker(() => this.clock?.now() ?? 0);
   private readonly stopped = new AbortController();
-  private waiters: FlushWaiter[] = [];
+  private readonly waiters = new FlushWaiters();
   private clock: Clock | undefined;
   private random: Random | undefined;
   private state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | undefined;
-  private needsDatabase = false;
   private full = false;
+  private spill: InfluxSpill | undefined;
   private cancelFlushTimer: Cancel | undefined;
   private pointsOverLimit = 0;
-  private lastError: string | undefined;
-  /** Whether the last contact with InfluxDB (open, or a batch) succeeded. */
-  private reachable = false;
+  /** The spell of spilling (`spills`) whose backpressure was logged. */
+  private holdLoggedFor = -1;
 
   constructor(private readonly options: InfluxSinkOptions<T>) {
     this.name = options.name ?? 'influx';
@@ -93,7 +97,7 @@ export class InfluxSink<T> implements Sink<T> {
     this.logger = options.logger ?? silentLogger;
     const writer = resolveInfluxWriter(options, this.name);
     this.endpoint = writer.endpoint;
-    this.writeBatch = writer.writePoints;
+    this.link = new InfluxLink(writer, this.logger, this.name);
     this.ensureDatabase = writer.ensureDatabase;
     const host = this.laneHost();
     this.lanes = Array.from({ length: this.limits.maxInFlight }, () => new SeriesLane(host));
@@ -107,6 +111,7 @@ export class InfluxSink<T> implements Sink<T> {
     const random = this.options.random ?? createRandom(clock.now());
     this.clock = clock;
     this.random = random;
+    if (this.options.spillDir !== undefined) await this.openSpill(this.options.spillDir);
     await waitForDatabase({
       ensureDatabase: this.ensureDatabase,
       clock,
@@ -119,14 +124,15 @@ export class InfluxSink<T> implements Sink<T> {
       endpoint: this.endpoint,
       onRetry: (description) => {
         this.counts.retries++;
-        this.lastError = description;
+        this.link.lastError = description;
       },
     });
     if (this.state !== 'opening') throw new Error(`${this.name}: closed while waiting for ${this.endpoint}`);
     this.state = 'open';
-    this.reachable = true;
+    this.link.reachable = true;
     if (this.pointsBuffered > 0) this.armFlushTimer();
     for (const lane of this.lanes) lane.dispatch();
+    this.spill?.pump();
   }
 
   write(record: T, timestamp: number): void {
@@ -135,16 +141,33 @@ export class InfluxSink<T> implements Sink<T> {
     }
     const points = this.toPoints(record, timestamp);
     if (points.length === 0) return;
-    for (const point of points) this.laneOf(point).add(point);
-    this.checkLimit(points.length);
-    this.armFlushTimer();
+    const spill = this.spill;
+    if (spill?.spilling) {
+      if (spill.full) this.pointsOverLimit += points.length;
+      spill.append(points);
+    } else {
+      const lanes = this.lanes;
+      for (const point of points) lanes[laneIndex(point, lanes.length)]!.add(point);
+      if (!spill) this.checkLimit(points.length);
+      else if (this.pointsBuffered >= this.limits.maxBufferedPoints) {
+        void this.startSpilling(`${this.pointsBuffered} points wait (maxBufferedPoints)`).catch(() => {});
+      }
+      this.armFlushTimer();
+    }
+    if (!this.pressure.held && !this.writable) this.hold();
   }
 
   /** Resolves once every point written before the call is acknowledged (or dropped as documented above). */
   flush(): Promise<void> {
+    const spill = this.spill;
+    if (spill?.failure) return Promise.reject(spill.failure);
+    if (spill?.spilling) return spill.sync();
+    if (spill && !this.link.reachable && this.pointsBuffered > 0) {
+      return this.startSpilling('a flush waits while InfluxDB is unreachable');
+    }
     const targets = this.lanes.map((lane) => lane.markDue());
     if (this.reached(targets)) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ targets, resolve, reject }));
+    return this.waiters.wait(targets);
   }
 
   /** Flushes (for at most `closeTimeoutMs`, then gives up the rest and rejects) and stops every timer. */
@@ -153,15 +176,19 @@ export class InfluxSink<T> implements Sink<T> {
     return this.closing;
   }
 
-  /** False while `maxBufferedPoints` or more wait: where backpressure will pause the sources. */
+  /**
+   * False while the sink wants no more records: the spill queue holds `maxSpillBytes` (without a
+   * spill dir: `maxBufferedPoints` points wait). The runtime holds its sources meanwhile.
+   */
   get writable(): boolean {
-    return this.pointsBuffered < this.limits.maxBufferedPoints;
+    const spill = this.spill;
+    if (!spill) return this.pointsBuffered < this.limits.maxBufferedPoints;
+    return !(spill.spilling && spill.full);
   }
 
-  /** Calls `listener` each time the buffer falls back under `maxBufferedPoints`; returns the unsubscribe. */
+  /** Calls `listener` each time `writable` turns true again; returns the unsubscribe. */
   onDrain(listener: () => void): () => void {
-    this.drainListeners.add(listener);
-    return () => this.drainListeners.delete(listener);
+    return this.pressure.onDrain(listener);
   }
 
   stats(): InfluxSinkStats {
@@ -170,24 +197,62 @@ export class InfluxSink<T> implements Sink<T> {
       pointsBuffered: this.pointsBuffered,
       batchesInFlight: this.lanes.filter((lane) => lane.busy).length,
       pointsOverLimit: this.pointsOverLimit,
-      reachable: this.reachable,
-      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      reachable: this.link.reachable,
+      ...(this.link.lastError !== undefined ? { lastError: this.link.lastError } : {}),
+      backpressured: this.pressure.held,
+      backpressuredMs: this.pressure.heldMs(),
+      ...(this.spill ? { spill: this.spill.stats() } : {}),
     };
   }
 
   private get pointsBuffered(): number {
-    let total = 0;
+    let total = this.spill?.drainLane.buffered ?? 0;
     for (const lane of this.lanes) total += lane.buffered;
     return total;
   }
 
-  /** The lane of a point's series (measurement + tags), so that a series always uses the same lane. */
-  private laneOf(point: IPoint): SeriesLane {
-    if (this.lanes.length === 1) return this.lanes[0]!;
-    let key = point.measurement ?? '';
-    const tags = point.tags;
-    if (tags) for (const name in tags) key += ',' + name + '=' + tags[name];
-    return this.lanes[murmurhash.v3(key) % this.lanes.length]!;
+  private async openSpill(dir: string): Promise<void> {
+    this.spill = await InfluxSpill.open(
+      {
+        dir,
+        maxBytes: this.options.maxSpillBytes ?? DEFAULT_MAX_SPILL_BYTES,
+        ...(this.options.spillSegmentBytes ? { segmentBytes: this.options.spillSegmentBytes } : {}),
+      },
+      {
+        name: this.name,
+        logger: this.logger,
+        limits: this.limits,
+        lanes: this.lanes,
+        laneHost: this.laneHost(),
+        changed: () => this.onSettled(),
+      },
+    );
+  }
+
+  /**
+   * Spills what waits and makes new points follow it (see {@link InfluxSpill}); the flushes waiting
+   * now resolve once it is fsynced. Returns that.
+   */
+  private startSpilling(reason: string): Promise<void> {
+    const synced = this.spill!.start(reason);
+    this.waiters.handOver(synced);
+    this.spill!.pump();
+    return synced;
+  }
+
+  /** `writable` turned false: the runtime holds the sources from now on. */
+  private hold(): void {
+    this.pressure.hold();
+    const spill = this.spill?.stats();
+    // without a spill the buffer warning (checkLimit) said it; with one, once per spell of spilling
+    if (!spill || this.holdLoggedFor === spill.spills) return;
+    this.holdLoggedFor = spill.spills;
+    const lastError = this.link.lastError ?? 'none';
+    this.logger.warn(
+      { sink: this.name, endpoint: this.endpoint, spillBytes: spill.bytes, lastError },
+      `${this.name}: the spill queue holds ${spill.bytes} bytes (maxSpillBytes); holding the sources ` +
+        `until ${this.endpoint} takes more (last error: ${lastError})`,
+    );
   }
 
   private laneHost(): SeriesLaneHost {
@@ -205,51 +270,25 @@ export class InfluxSink<T> implements Sink<T> {
         return sink.random!;
       },
       canSend: () => this.state === 'open' || this.state === 'closing',
-      attempt: (batch) =>
-        this.needsDatabase ? this.recreateDatabaseThenWrite(batch) : this.startWrite(batch),
+      attempt: (batch) => this.link.attempt(batch),
       failed: (failure) => {
-        this.lastError = describeWriteFailure(failure);
-        if (failure.kind !== 'permanent') this.reachable = false;
-        if (failure.kind === 'missing-database') this.needsDatabase = true;
+        this.link.failed(failure);
+        if (this.spill && !this.spill.spilling && this.waiters.size > 0 && failure.kind !== 'permanent') {
+          void this.startSpilling('a flush waits while InfluxDB fails').catch(() => {});
+        }
       },
       settled: () => this.onSettled(),
     };
   }
 
-  private startWrite(batch: IPoint[]): Promise<void> {
-    try {
-      return this.writeBatch(batch).then(() => {
-        this.reachable = true;
-      });
-    } catch (error) {
-      return Promise.reject(new PointsRefusedError(error));
-    }
-  }
-
-  private async recreateDatabaseThenWrite(batch: IPoint[]): Promise<void> {
-    await this.ensureDatabase();
-    if (this.needsDatabase) {
-      this.needsDatabase = false;
-      this.logger.warn(
-        { sink: this.name, endpoint: this.endpoint },
-        `${this.name}: re-created ${this.endpoint}`,
-      );
-    }
-    return this.startWrite(batch);
-  }
-
   private onSettled(): void {
-    if (this.full && this.writable) {
+    this.spill?.pump();
+    if (this.full && this.pointsBuffered < this.limits.maxBufferedPoints) {
       this.full = false;
       this.logger.info({ sink: this.name }, `${this.name}: buffer back under maxBufferedPoints`);
-      for (const listener of this.drainListeners) listener();
     }
-    if (this.waiters.length === 0) return;
-    this.waiters = this.waiters.filter((waiter) => {
-      if (!this.reached(waiter.targets)) return true;
-      waiter.resolve();
-      return false;
-    });
+    if (this.pressure.held && this.writable) this.pressure.release();
+    this.waiters.settle((targets) => this.reached(targets));
   }
 
   private reached(targets: readonly number[]): boolean {
@@ -274,7 +313,8 @@ export class InfluxSink<T> implements Sink<T> {
     this.logger.warn(
       { sink: this.name, endpoint: this.endpoint, buffered, maxBufferedPoints },
       `${this.name}: ${buffered} points wait for ${this.endpoint} (maxBufferedPoints ${maxBufferedPoints}); ` +
-        `still accepting more, so memory grows until InfluxDB catches up (last error: ${this.lastError ?? 'none'})`,
+        'sources that can pause are held, what still arrives is kept in memory (no spill dir) ' +
+        `until InfluxDB catches up (last error: ${this.link.lastError ?? 'none'})`,
     );
   }
 
@@ -282,13 +322,19 @@ export class InfluxSink<T> implements Sink<T> {
     const wasOpen = this.state === 'open';
     this.state = 'closing';
     this.stopped.abort();
+    const spill = this.spill;
     try {
-      if (wasOpen) await this.flushWithin(this.limits.closeTimeoutMs);
+      if (spill && !spill.spilling && (!wasOpen || !this.link.reachable) && this.pointsBuffered > 0) {
+        await this.startSpilling(
+          wasOpen ? 'closing while InfluxDB is unreachable' : 'closed before it was open',
+        );
+      } else if (wasOpen) await this.flushWithin(this.limits.closeTimeoutMs);
       else if (this.pointsBuffered > 0) throw this.abandon(`${this.name} was closed before it was open`);
     } finally {
       this.cancelFlushTimer?.();
       this.cancelFlushTimer = undefined;
       for (const lane of this.lanes) lane.stopTimers();
+      await spill?.close();
       this.state = 'closed';
     }
   }
@@ -298,7 +344,10 @@ export class InfluxSink<T> implements Sink<T> {
     if (!Number.isFinite(timeoutMs)) return flushed;
     return new Promise((resolve, reject) => {
       const cancel = this.clock!.setTimeout(() => {
-        reject(this.abandon(`${this.endpoint} did not acknowledge them within ${timeoutMs} ms of close()`));
+        if (this.spill)
+          this.startSpilling(`not acknowledged within ${timeoutMs} ms of close()`).then(resolve, reject);
+        else
+          reject(this.abandon(`${this.endpoint} did not acknowledge them within ${timeoutMs} ms of close()`));
       }, timeoutMs);
       flushed.then(() => {
         cancel();
@@ -311,12 +360,11 @@ export class InfluxSink<T> implements Sink<T> {
   private abandon(why: string): Error {
     const lost = this.pointsBuffered;
     const error = new Error(
-      `${this.name}: gave up ${lost} points: ${why} (last error: ${this.lastError ?? 'none'})`,
+      `${this.name}: gave up ${lost} points: ${why} (last error: ${this.link.lastError ?? 'none'})`,
     );
     this.logger.error({ sink: this.name, endpoint: this.endpoint, lost }, error.message);
     for (const lane of this.lanes) this.counts.pointsDropped += lane.abandon();
-    for (const waiter of this.waiters) waiter.reject(error);
-    this.waiters = [];
+    this.waiters.rejectAll(error);
     return error;
   }
 }

@@ -1,4 +1,5 @@
 import type { IPoint } from 'influx';
+import murmurhash from 'murmurhash';
 import type { Logger } from '../../common/logger.ts';
 import type { Random } from '../../common/random.ts';
 import type { Cancel, Clock } from '../../engine/time/clock.ts';
@@ -16,6 +17,21 @@ export interface LaneCounts {
   retries: number;
   pointsDropped: number;
   batchesDropped: number;
+}
+
+/**
+ * The lane (of `count`) of a point's series (measurement + tags), so that a series always uses the
+ * same lane.
+ *
+ * @example
+ * laneIndex({ measurement: 'm', tags: { s: 'a' }, fields: { v: 1 } }, 2); // 0 or 1, always the same
+ */
+export function laneIndex(point: IPoint, count: number): number {
+  if (count === 1) return 0;
+  let key = point.measurement ?? '';
+  const tags = point.tags;
+  if (tags) for (const name in tags) key += ',' + name + '=' + tags[name];
+  return murmurhash.v3(key) % count;
 }
 
 /** What a lane needs from its sink. */
@@ -53,6 +69,10 @@ export class SeriesLane {
   private current: IPoint[] | undefined;
   private attempts = 0;
   private cancelRetry: Cancel | undefined;
+  /** Whether an attempt to write `current` has not answered yet. */
+  private awaitingAnswer = false;
+  /** `current` was handed over to the spill: it is not retried after the attempt on its way. */
+  private handedOver = false;
 
   constructor(private readonly host: SeriesLaneHost) {}
 
@@ -91,6 +111,7 @@ export class SeriesLane {
       this.buffer = this.buffer.slice(batchSize);
     }
     this.attempts = 0;
+    this.handedOver = false;
     this.send(this.current);
   }
 
@@ -105,6 +126,27 @@ export class SeriesLane {
     return lost;
   }
 
+  /**
+   * Gives every unsettled point to the caller (the spill queue), oldest first: a copy of the batch
+   * being sent and everything waiting behind it. The waiting points count as settled at once; the
+   * batch being sent settles when its attempt on the way answers (written or not: its copy is in
+   * the spill), or at once if it only waited for a retry. Nothing is retried afterwards.
+   */
+  handOver(): IPoint[] {
+    const points = [...(this.current ?? []), ...this.buffer];
+    this.settled += this.buffer.length;
+    this.buffer = [];
+    if (this.current && !this.awaitingAnswer) {
+      this.cancelRetry?.();
+      this.cancelRetry = undefined;
+      this.settled += this.current.length;
+      this.current = undefined;
+    } else if (this.current) {
+      this.handedOver = true;
+    }
+    return points;
+  }
+
   /** Cancels a pending retry timer (the batch stays unsettled). */
   stopTimers(): void {
     this.cancelRetry?.();
@@ -113,6 +155,7 @@ export class SeriesLane {
 
   private send(batch: IPoint[]): void {
     this.attempts++;
+    this.awaitingAnswer = true;
     this.host.attempt(batch).then(
       () => this.written(batch),
       (error: unknown) => this.failed(batch, error),
@@ -121,6 +164,7 @@ export class SeriesLane {
 
   private written(batch: IPoint[]): void {
     if (this.current !== batch) return;
+    this.awaitingAnswer = false;
     const host = this.host;
     if (this.attempts > 1) {
       host.logger.info(
@@ -135,9 +179,15 @@ export class SeriesLane {
 
   private failed(batch: IPoint[], error: unknown): void {
     if (this.current !== batch) return;
+    this.awaitingAnswer = false;
     const host = this.host;
     const failure = classifyWriteFailure(error);
     host.failed(failure);
+    if (this.current !== batch) return; // handed over to the spill by `failed`, settled there
+    if (this.handedOver) {
+      this.settle(batch.length); // its copy waits in the spill queue
+      return;
+    }
     const description = describeWriteFailure(failure);
     if (failure.kind === 'permanent') {
       this.drop(batch, failure, NEVER_SUCCEEDS);
@@ -184,6 +234,7 @@ export class SeriesLane {
 
   private settle(count: number): void {
     this.current = undefined;
+    this.handedOver = false;
     this.settled += count;
     this.host.settled();
     this.dispatch();

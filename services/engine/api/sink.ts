@@ -13,6 +13,14 @@ export interface Sink<T> {
   flush(): Promise<void>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
+  /**
+   * Optional backpressure: false while the sink wants no more records (its buffers are full). The
+   * runtime checks it after each `write` and then holds the sources feeding the sink (records
+   * already on their way are still written) until {@link onDrain} calls back.
+   */
+  readonly writable?: boolean;
+  /** With `writable`: calls `listener` each time `writable` turns true again; returns the unsubscribe. */
+  onDrain?(listener: () => void): () => void;
 }
 
 export interface SinkContext {

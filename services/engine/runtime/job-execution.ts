@@ -4,6 +4,7 @@ import { planChains } from '../graph/chain-planner.ts';
 import { planLayout } from '../graph/placement.ts';
 import type { SourceTransformation, Transformation } from '../graph/transformation.ts';
 import type { Clock } from '../time/clock.ts';
+import { OutputAvailability } from './channels/output-availability.ts';
 import type { TaskStatusOutput } from './channels/task-outputs.ts';
 import type { ChainSource } from './checkpointing/chain-checkpointer.ts';
 import { createJobCheckpointing } from './checkpointing/create-job-checkpointing.ts';
@@ -102,11 +103,12 @@ export class JobExecution {
                 'subtasks without an unbounded queue: implement pause/resume, or run at parallelism 1',
             );
           }
-          chain.availability.onChange((available) => {
-            if (!available) task.pause();
-            else if (!this.sourcesHeld) task.resume();
-          });
         }
+        // full exchanges, or a sink of the chain that is not writable (see ThreadPart)
+        chain.availability.onChange((available) => {
+          if (!available) task.pause();
+          else if (!this.sourcesHeld) task.resume();
+        });
       }
     } else {
       this.parallelEnded = true;
@@ -116,6 +118,7 @@ export class JobExecution {
       this.operatorNodes = plan.operators.map((p) => p.node.id);
       this.operatorUids = plan.operators.map((p) => operatorUid(p.node));
       for (const { node, output } of plan.sources) this.sourceTask(node, output);
+      this.holdSourcesWhileSinksAreFull();
     }
     this.checkpointing =
       checkpointing &&
@@ -254,6 +257,21 @@ export class JobExecution {
     this.sourceTasks.push(task);
     this.chainSources.push({ uid: operatorUid(node), task, split: { index: 0, count: 1 } });
     return task;
+  }
+
+  /**
+   * Parallelism 1: while a sink is not writable (see {@link SinkOperator.availability}), every
+   * source is paused (a source without pause() reads on; its sink accepts what comes).
+   */
+  private holdSourcesWhileSinksAreFull(): void {
+    const sinksAvailable = new OutputAvailability();
+    for (const sink of this.sinks()) sinksAvailable.follow(sink.availability);
+    sinksAvailable.onChange((available) => {
+      for (const task of this.sourceTasks) {
+        if (!available) task.pause();
+        else if (!this.sourcesHeld) task.resume();
+      }
+    });
   }
 
   private sinks(): SinkOperator<unknown>[] {

@@ -33,17 +33,23 @@ export function sourceTaskName(source: SourceTransformation): string {
   return `${source.name}@${source.id}`;
 }
 
-/** The operators of the chain starting at `head` in a thread placed `here`: up to its exchanges. */
+/**
+ * The operators of the chain starting at `head` in a thread placed `here`: up to its exchanges.
+ * A gate's chain gives the exchange it reads (`entry`), which is crossed: a gather exchange sits
+ * between its `node` (in the subtasks) and the main thread's sinks.
+ */
 export function chainOperators(
   plan: PhysicalPlan,
   layout: ParallelLayout,
   head: Transformation,
   here: Placement,
+  entry?: Exchange,
 ): PlannedOperator[] {
   const members = new Set<number>();
   const walk = (node: Transformation) => {
     for (const consumer of layout.consumersOf(node)) {
-      if (members.has(consumer.id) || layout.exchangeOn(node, consumer)) continue;
+      const exchange = layout.exchangeOn(node, consumer);
+      if (members.has(consumer.id) || (exchange && exchange !== entry)) continue;
       if (layout.placement(consumer) !== here) continue;
       members.add(consumer.id);
       walk(consumer);

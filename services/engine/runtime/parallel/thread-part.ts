@@ -1,5 +1,5 @@
 import type { Key, KeySelector } from '../../api/functions.ts';
-import { type PhysicalPlan, planChains } from '../../graph/chain-planner.ts';
+import { type PhysicalPlan, type PlannedOperator, planChains } from '../../graph/chain-planner.ts';
 import type { Exchange, ParallelLayout } from '../../graph/placement.ts';
 import type { SourceTransformation, Transformation } from '../../graph/transformation.ts';
 import type { Clock } from '../../time/clock.ts';
@@ -13,6 +13,7 @@ import { LocalChannel } from '../channels/local-channel.ts';
 import { OutputAvailability } from '../channels/output-availability.ts';
 import { type RecordCodec, structuredCloneCodec } from '../channels/record-codec.ts';
 import { TaskOutputs } from '../channels/task-outputs.ts';
+import { SinkOperator } from '../operators/sink-operator.ts';
 import type { Downstream } from '../output.ts';
 import { channelKey, type Instance, inputIndex, instancesOf } from './channel-endpoints.ts';
 import { chainOperators, gateTaskName, type PartTask, sourceTaskName } from './part-tasks.ts';
@@ -127,6 +128,7 @@ export class ThreadPart {
       const outputs = taskOutputs(availability);
       this.sourceChains.push({ node, output, outputs, availability });
       const operators = chainOperators(this.plan, layout, node, here);
+      followSinks(availability, operators);
       this.tasks.push({ name: sourceTaskName(node), head: node, operators, outputs, keyed: false });
     }
     for (const exchange of incoming) {
@@ -157,11 +159,12 @@ export class ThreadPart {
       task = {
         name: gateTaskName(exchange),
         head: exchange.node,
-        operators: chainOperators(this.plan, layout, exchange.node, here),
+        operators: chainOperators(this.plan, layout, exchange.node, here, exchange),
         outputs: chainOutputs,
         gate,
         keyed: exchange.kind === 'hash',
       };
+      followSinks(availability, task.operators);
       this.tasks.push(task);
       for (const from of producers) {
         if (from === instance) continue; // a local channel feeds it directly
@@ -246,5 +249,15 @@ export class ThreadPart {
     const port = this.config.ports.get(key);
     if (!port) throw new Error(`no port for channel ${key}: the threads disagree on the plan`);
     return port;
+  }
+}
+
+/**
+ * Sink backpressure: the task is held while a sink of its chain is not writable (a gate stops
+ * taking batches, so its producers run out of credit; a source's chain pauses its source).
+ */
+function followSinks(availability: OutputAvailability, operators: readonly PlannedOperator[]): void {
+  for (const { operator } of operators) {
+    if (operator instanceof SinkOperator) availability.follow(operator.availability);
   }
 }

@@ -7,6 +7,8 @@ import type { WritePoints } from '../../../../services/connectors/influx/influx-
 export interface WriteCall {
   readonly points: IPoint[];
   settled: boolean;
+  /** Answered with success (InfluxDB acknowledged the points). */
+  succeeded: boolean;
   succeed(): void;
   fail(error: unknown): void;
 }
@@ -25,8 +27,10 @@ export class FakeInfluxWriter {
       const call: WriteCall = {
         points,
         settled: false,
+        succeeded: false,
         succeed: () => {
           call.settled = true;
+          call.succeeded = true;
           resolve();
         },
         fail: (error) => {
