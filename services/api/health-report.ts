@@ -33,6 +33,10 @@ export const InfluxHealthSchema = Type.Object({
   reachable: Type.Boolean(),
   pointsWritten: Type.Integer({ minimum: 0 }),
   lastError: Type.Optional(Type.String()),
+  /** Bytes waiting in the disk queue (InfluxDB was away); absent without a spill directory. */
+  spillBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** True while the sink holds the sources: its disk queue (or memory buffer) is full. */
+  backpressured: Type.Optional(Type.Boolean()),
 });
 
 /** Lifecycle of the running job. */

@@ -11,7 +11,7 @@ import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
 import { windowStats } from '../config/define-job.ts';
-import { payloadMappingOf, telemetryLimitsOf } from '../config/job-spec.ts';
+import { payloadMappingOf, telemetryLimitsOf, withDefaultStateTtl } from '../config/job-spec.ts';
 import type { InfluxSink } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
 import { LiveFeed } from '../connectors/live/live-feed.ts';
@@ -23,6 +23,7 @@ import { systemClock } from '../engine/time/clock.ts';
 import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
+import { announceApiToken } from './announce-api-token.ts';
 import { apiHistory } from './api-history.ts';
 import { loadApiToken } from './api-token.ts';
 import { type DeviceStartOptions, openDevices, openDeviceTags, withDeviceSeen } from './device-wiring.ts';
@@ -31,6 +32,7 @@ import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy 
 import { jobReport, tensorflowBackendInUse } from './job-report.ts';
 import { createJobSinks } from './job-sinks.ts';
 import { type MqttIngest, openMqttIngest } from './mqtt-ingest.ts';
+import { loadStartTls, type SecurityStartOptions, type StartTls } from './security-options.ts';
 import type { StartOptions } from './start-options.ts';
 
 export const DEFAULT_JOB_NAME = 'window-aggregates';
@@ -63,12 +65,12 @@ export interface RunningEddy {
  * once it is ready. On failure, whatever already started is stopped again before the error is thrown.
  */
 export async function startEddy(
-  options: StartOptions & DeviceStartOptions,
+  options: StartOptions & DeviceStartOptions & SecurityStartOptions,
   logger: Logger,
 ): Promise<RunningEddy> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const spec = options.job ?? defaultJobSpec(options);
+  const spec = withDefaultStateTtl(options.job ?? defaultJobSpec(options), options.stateTtlMs);
   const cleanup: (() => Promise<void>)[] = [];
   let finalCheckpoint = true; // set by stop()
   let requestStop: (reason: string) => void = () => {};
@@ -80,6 +82,7 @@ export async function startEddy(
       await step().catch((error) => logger.warn({ err: error }, 'cleanup failed'));
   };
   try {
+    const tls = await loadStartTls(options); // a bad TLS file fails the start before anything runs
     const influx = await resolveInfluxTarget(options, logger);
     if (influx.mode === 'spawned') cleanup.push(() => influx.process.stop());
     if (influx.mode === 'disabled') logger.warn(influx.reason);
@@ -95,6 +98,8 @@ export async function startEddy(
       {
         ...options,
         ...(options.mqttAuth ? { auth: devices } : {}),
+        ...(tls.broker ? { brokerTls: tls.broker } : {}),
+        ...(tls.mqttClient ? { clientTls: tls.mqttClient } : {}),
         topics: spec.source.topics,
         payload: payloadMappingOf(spec.source),
         limits: telemetryLimitsOf(spec.time),
@@ -110,7 +115,8 @@ export async function startEddy(
     const liveFeed = new LiveFeed();
     const models = new ModelRegistry();
     models.declare(spec.models);
-    const alerts = spec.detectors.length > 0 ? await openAlertPublisher(options, ingest, logger) : undefined;
+    const alerts =
+      spec.detectors.length > 0 ? await openAlertPublisher(options, ingest, tls, logger) : undefined;
     if (alerts?.close) cleanup.push(() => alerts.close!()); // after the job stopped: its sinks flushed
     const sinks = createJobSinks(spec, {
       influx,
@@ -118,6 +124,17 @@ export async function startEddy(
       modelVersions: models.sink(),
       deviceTags: deviceTags.tagsOf,
       ...(alerts ? { alerts } : {}),
+      ...(options.influxSpillLimit === 'off'
+        ? {}
+        : {
+            spill: {
+              dir: join(options.dataDir, 'spill'),
+              ...(options.influxSpillLimit === undefined ? {} : { maxBytes: options.influxSpillLimit }),
+              ...(options.influxBufferPoints === undefined
+                ? {}
+                : { maxBufferedPoints: options.influxBufferPoints }),
+            },
+          }),
       logger,
     });
     const parallelism = options.parallelism ?? 1;
@@ -173,10 +190,16 @@ export async function startEddy(
         },
       ],
     });
-    // Announced once, when generated, as a log line (stdout stays one format, e.g. JSON lines).
-    const apiToken = await loadApiToken({ dataDir: options.dataDir, announce: (line) => logger.info(line) });
+    // A generated token is shown once on the terminal, never in the log (see announceApiToken).
+    const apiToken = await loadApiToken({
+      dataDir: options.dataDir,
+      announce: announceApiToken(logger, options.dataDir),
+    });
     const history = apiHistory(influx);
     const app = await buildApp({
+      ...(tls.api ? { https: tls.api } : {}),
+      rateLimit:
+        options.rateLimit === undefined || options.rateLimit === 'off' ? 'off' : { max: options.rateLimit },
       apiToken: apiToken.token,
       ...(history ? { history } : {}),
       liveFeed,
@@ -218,10 +241,15 @@ export async function startEddy(
 async function openAlertPublisher(
   options: StartOptions,
   ingest: MqttIngest,
+  tls: StartTls,
   logger: Logger,
 ): Promise<Publisher & { close?(): Promise<void> }> {
   if (ingest.mode === 'embedded' || options.mqttUrl === undefined) return ingest.openPublisher();
-  return MqttPublisher.connect({ url: options.mqttUrl, logger });
+  return MqttPublisher.connect({
+    url: options.mqttUrl,
+    logger,
+    ...(tls.mqttClient ? { tls: tls.mqttClient } : {}),
+  });
 }
 
 async function startSimulator(options: StartOptions, ingest: MqttIngest, logger: Logger) {
@@ -284,7 +312,7 @@ function healthReport(parts: {
   return {
     status: 'ok',
     uptimeMs: parts.now - parts.startedAt,
-    broker: { mode: ingest.mode, url: ingest.url, connected: ingest.connected() },
+    broker: { mode: ingest.mode, url: ingest.url, ...ingest.brokerHealth() },
     influx:
       influx.mode === 'disabled'
         ? { mode: 'disabled', url: '', reachable: false, pointsWritten: 0, lastError: influx.reason }
@@ -294,6 +322,8 @@ function healthReport(parts: {
             reachable: sinkStats?.reachable ?? false,
             pointsWritten: sinkStats?.pointsWritten ?? 0,
             ...(sinkStats?.lastError ? { lastError: sinkStats.lastError } : {}),
+            ...(sinkStats?.spill ? { spillBytes: sinkStats.spill.bytes } : {}),
+            ...(sinkStats?.backpressured === undefined ? {} : { backpressured: sinkStats.backpressured }),
           },
     job: {
       name: metrics.name,

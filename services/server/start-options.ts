@@ -37,6 +37,11 @@ export interface StartOptions {
   /** How far behind processing time a reading may be stamped, or `off` (default job only; unset: off). */
   readonly maxPastMs?: number | 'off';
   /**
+   * Default TTL of the job's per-key model and detector state (`--state-ttl`), in event time, or
+   * `off`; a job file's `state.ttl` wins. Unset: 24 h (`JOB_DEFAULTS.stateTtlMs`).
+   */
+  readonly stateTtlMs?: number | 'off';
+  /**
    * Subtasks of the job's keyed windows (`--parallelism`): above 1 they run in that many worker
    * threads, while the MQTT source, InfluxDB and the live feed stay in the main thread. Default 1.
    */
@@ -58,6 +63,13 @@ export interface StartOptions {
    * distinct between two Eddys on one broker.
    */
   readonly mqttClientId?: string;
+  /**
+   * Bytes each InfluxDB sink may spill to `<dataDir>/spill/<sink>` while InfluxDB lags or is down
+   * (`--influx-spill-limit`), or `off` for no spill. Unset: 1 GiB.
+   */
+  readonly influxSpillLimit?: number | 'off';
+  /** Points each InfluxDB sink keeps in memory before it spills. Unset: 100,000 (tests set it low). */
+  readonly influxBufferPoints?: number;
   readonly clock?: Clock;
 }
 

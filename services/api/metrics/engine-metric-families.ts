@@ -147,6 +147,20 @@ export const ENGINE_METRIC_FAMILIES = {
     SINK,
     '1 when the last contact with InfluxDB (open, or a batch) succeeded.',
   ),
+  influxBackpressured: gauge(
+    'influx_backpressured',
+    SINK,
+    '1 while the sink holds the sources (its spill queue, or without one its memory buffer, is full).',
+  ),
+  influxBackpressuredSeconds: counter(
+    'influx_backpressured_seconds_total',
+    SINK,
+    'Time the sink held the sources.',
+  ),
+  influxSpilling: gauge('influx_spilling', SINK, '1 while new points go to the disk queue.'),
+  influxSpillBytes: gauge('influx_spill_bytes', SINK, 'Bytes in the disk queue.'),
+  influxSpillSegments: gauge('influx_spill_segments', SINK, 'Segment files of the disk queue.'),
+  influxPointsSpilled: counter('influx_points_spilled_total', SINK, 'Points written to the disk queue.'),
 
   ...CHECKPOINT_METRIC_FAMILIES,
 } as const satisfies Record<string, MetricFamily>;

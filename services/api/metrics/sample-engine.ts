@@ -152,6 +152,18 @@ export function sampleEngine(jobs: readonly MonitoredJob[], nowMs: number): Engi
       add('influxRetries', labels, stats.retries);
       add('influxBatchesInFlight', labels, stats.batchesInFlight);
       add('influxReachable', labels, flag(stats.reachable));
+      add('influxBackpressured', labels, flag(stats.backpressured));
+      add(
+        'influxBackpressuredSeconds',
+        labels,
+        stats.backpressuredMs === undefined ? undefined : stats.backpressuredMs / 1000,
+      );
+      if (stats.spill) {
+        add('influxSpilling', labels, flag(stats.spill.spilling));
+        add('influxSpillBytes', labels, stats.spill.bytes);
+        add('influxSpillSegments', labels, stats.spill.segments);
+        add('influxPointsSpilled', labels, stats.spill.pointsSpilled);
+      }
     }
   }
   return samples;

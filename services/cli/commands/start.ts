@@ -1,10 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../../common/logger.ts';
+import { redactUrlsInText } from '../../common/redact.ts';
 import { JobFileError } from '../../config/job-file-error.ts';
-import type { JobSpec } from '../../config/job-spec.ts';
+import { type JobSpec, withDefaultStateTtl } from '../../config/job-spec.ts';
 import { loadJobFile } from '../../config/load-job-file.ts';
+import { parseSpillLimit } from '../../connectors/influx/spill-limit.ts';
 import type { DeviceStartOptions } from '../../server/device-wiring.ts';
 import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
+import { DEFAULT_RATE_LIMIT, type SecurityStartOptions } from '../../server/security-options.ts';
 import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
 import {
   parseCount,
@@ -15,8 +18,9 @@ import {
   parsePort,
   parseUrl,
 } from '../options.ts';
+import { parseRateLimit, type SecurityFlags, securityStartOptions } from '../security-flags.ts';
 
-interface StartFlags {
+interface StartFlags extends SecurityFlags {
   mqtt?: string;
   mqttPort: number;
   mqttHost: string;
@@ -32,6 +36,7 @@ interface StartFlags {
   quietPeriod: number;
   maxFuture?: number | 'off';
   maxPast?: number | 'off';
+  stateTtl?: number | 'off';
   parallelism: number;
   checkpointDir?: string;
   checkpointInterval: number;
@@ -40,6 +45,7 @@ interface StartFlags {
   mqttAuth?: boolean;
   savepointDir?: string;
   mqttClientId?: string;
+  influxSpillLimit?: number | 'off';
   logLevel: string;
 }
 
@@ -163,6 +169,14 @@ export function startCommand(): Command {
     )
     .addOption(
       new Option(
+        '--state-ttl <duration>',
+        "drop a device's (series') model and detector state after this long without a reading, in event time; off: keep every key (default 24h; a job file's state.ttl wins)",
+      )
+        .env('EDDY_STATE_TTL')
+        .argParser(parseBound),
+    )
+    .addOption(
+      new Option(
         '--parallelism <n>',
         'worker threads running the keyed windows (1: everything in one thread); MQTT and sinks stay in the main thread',
       )
@@ -212,6 +226,81 @@ export function startCommand(): Command {
       ).env('EDDY_MQTT_AUTH'),
     )
     .addOption(
+      new Option(
+        '--mqtt-tls-cert <file>',
+        'embedded broker: listen with TLS (mqtts://) with this certificate (PEM); needs --mqtt-tls-key',
+      ).env('EDDY_MQTT_TLS_CERT'),
+    )
+    .addOption(
+      new Option('--mqtt-tls-key <file>', 'private key of --mqtt-tls-cert (PEM)').env('EDDY_MQTT_TLS_KEY'),
+    )
+    .addOption(
+      new Option(
+        '--mqtt-tls-ca <file>',
+        'embedded broker: devices must present a client certificate signed by this CA',
+      ).env('EDDY_MQTT_TLS_CA'),
+    )
+    .addOption(
+      new Option(
+        '--mqtt-ca <file>',
+        'external mqtts:// broker: trust this CA (e.g. a self-signed certificate)',
+      ).env('EDDY_MQTT_CA'),
+    )
+    .addOption(
+      new Option(
+        '--mqtt-cert <file>',
+        'external broker: client certificate of Eddy (PEM); needs --mqtt-key',
+      ).env('EDDY_MQTT_CERT'),
+    )
+    .addOption(new Option('--mqtt-key <file>', 'private key of --mqtt-cert (PEM)').env('EDDY_MQTT_KEY'))
+    .addOption(
+      new Option(
+        '--tls-cert <file>',
+        'serve the API and dashboard over HTTPS with this certificate (PEM)',
+      ).env('EDDY_TLS_CERT'),
+    )
+    .addOption(new Option('--tls-key <file>', 'private key of --tls-cert (PEM)').env('EDDY_TLS_KEY'))
+    .addOption(
+      new Option('--influx-username <user>', 'InfluxDB user (wins over a user in the --influx URL)').env(
+        'EDDY_INFLUX_USERNAME',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--influx-password <password>',
+        'InfluxDB password: prefer the variable, a flag shows in the process list',
+      ).env('EDDY_INFLUX_PASSWORD'),
+    )
+    .addOption(
+      new Option(
+        '--influx-password-file <file>',
+        'read the InfluxDB password from the first line of this file',
+      ).env('EDDY_INFLUX_PASSWORD_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--influx-spill-limit <size>',
+        'disk each InfluxDB sink may spill to (<data-dir>/spill) while InfluxDB lags or is down, e.g. 1GiB, or off (default: 1GiB)',
+      )
+        .env('EDDY_INFLUX_SPILL_LIMIT')
+        .argParser((value: string) => {
+          try {
+            return parseSpillLimit(value);
+          } catch (error) {
+            throw new InvalidArgumentError((error as Error).message);
+          }
+        }),
+    )
+    .addOption(
+      new Option(
+        '--rate-limit <n>',
+        'API requests per minute per client address, or off (the live stream and dashboard files are not counted)',
+      )
+        .env('EDDY_RATE_LIMIT')
+        .argParser(parseRateLimit)
+        .default(DEFAULT_RATE_LIMIT),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('EDDY_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -234,7 +323,7 @@ export function startCommand(): Command {
           return;
         }
         try {
-          job = await loadJobFile(flags.job);
+          job = withDefaultStateTtl(await loadJobFile(flags.job), flags.stateTtl);
         } catch (error) {
           if (!(error instanceof JobFileError)) throw error;
           process.stderr.write(`${error.message}\n`);
@@ -242,7 +331,8 @@ export function startCommand(): Command {
           return;
         }
       }
-      const options: StartOptions & DeviceStartOptions = {
+      const options: StartOptions & DeviceStartOptions & SecurityStartOptions = {
+        ...securityStartOptions(flags),
         ...(flags.mqtt === undefined ? {} : { mqttUrl: flags.mqtt }),
         mqttPort: flags.mqttPort,
         mqttHost: flags.mqttHost,
@@ -258,6 +348,7 @@ export function startCommand(): Command {
         quietPeriodMs: flags.quietPeriod,
         ...(flags.maxFuture === undefined ? {} : { maxFutureMs: flags.maxFuture }),
         ...(flags.maxPast === undefined ? {} : { maxPastMs: flags.maxPast }),
+        ...(flags.stateTtl === undefined ? {} : { stateTtlMs: flags.stateTtl }),
         parallelism: flags.parallelism,
         checkpointIntervalMs: flags.checkpointInterval,
         ...(flags.checkpointDir === undefined ? {} : { checkpointDir: flags.checkpointDir }),
@@ -266,12 +357,13 @@ export function startCommand(): Command {
         ...(flags.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
         ...(flags.mqttClientId === undefined ? {} : { mqttClientId: flags.mqttClientId }),
         ...(flags.mqttAuth ? { mqttAuth: true } : {}),
+        ...(flags.influxSpillLimit === undefined ? {} : { influxSpillLimit: flags.influxSpillLimit }),
       };
       let eddy: RunningEddy;
       try {
         eddy = await startEddy(options, logger);
       } catch (error) {
-        logger.fatal((error as Error).message);
+        logger.fatal(redactUrlsInText((error as Error).message)); // a library's message may hold a URL
         process.exitCode = 1;
         return;
       }

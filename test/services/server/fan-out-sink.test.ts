@@ -55,6 +55,45 @@ describe('fanOutSink', () => {
     expect(calls).toEqual(['a.close', 'b.close']);
   });
 
+  it('is writable while every target is, and tells of the drain once all are writable again', () => {
+    /** A target whose buffer fills and drains on command, like an InfluxDB sink. */
+    const fillable = (name: string) => {
+      const listeners = new Set<() => void>();
+      const target = {
+        ...tracingSink(name, []),
+        writable: true,
+        onDrain: (listener: () => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        drain() {
+          target.writable = true;
+          for (const listener of listeners) listener();
+        },
+      };
+      return target;
+    };
+    const a = fillable('a');
+    const b = fillable('b');
+    const sink = fanOutSink('predictions', [a, b, tracingSink('live', [])]);
+    const drains: string[] = [];
+    const stop = sink.onDrain!(() => drains.push('drained'));
+    expect(sink.writable).toBe(true);
+    a.writable = false;
+    b.writable = false;
+    expect(sink.writable).toBe(false);
+    a.drain();
+    expect(sink.writable).toBe(false);
+    expect(drains).toEqual([]); // b is still full
+    b.drain();
+    expect(sink.writable).toBe(true);
+    expect(drains).toEqual(['drained']);
+    stop();
+    a.writable = false;
+    a.drain();
+    expect(drains).toEqual(['drained']); // unsubscribed
+  });
+
   it('is the target itself when there is one, and refuses none', () => {
     const only = new CollectingSink<number>('only');
     expect(fanOutSink('x', [only])).toBe(only);

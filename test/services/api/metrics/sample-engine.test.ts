@@ -213,4 +213,42 @@ describe('sampleEngine', () => {
       'influxReachable{job=j,sink=influx} 0',
     ]);
   });
+
+  it('reports the spill queue and the time the sink held the sources', () => {
+    const sink = {
+      name: 'influx',
+      stats: () => ({
+        pointsWritten: 0,
+        batchesWritten: 0,
+        retries: 9,
+        pointsDropped: 0,
+        batchesDropped: 0,
+        pointsBuffered: 0,
+        batchesInFlight: 0,
+        pointsOverLimit: 0,
+        reachable: false,
+        backpressured: true,
+        backpressuredMs: 2_500,
+        spill: {
+          spilling: true,
+          pointsSpilled: 700,
+          bytesSpilled: 9_000,
+          bytes: 8_192,
+          segments: 2,
+          spills: 1,
+        },
+      }),
+    };
+    const out = lines([{ job: job({}), influxSinks: [sink] }]).filter((l) =>
+      /Spill|spill|Backpressured/.test(l),
+    );
+    expect(out).toEqual([
+      'influxBackpressured{job=j,sink=influx} 1',
+      'influxBackpressuredSeconds{job=j,sink=influx} 2.5',
+      'influxSpilling{job=j,sink=influx} 1',
+      'influxSpillBytes{job=j,sink=influx} 8192',
+      'influxSpillSegments{job=j,sink=influx} 2',
+      'influxPointsSpilled{job=j,sink=influx} 700',
+    ]);
+  });
 });
