@@ -185,7 +185,8 @@ export function describeValidation(issues: readonly ValidationIssue[], context: 
       pointerToName(issue.instancePath) ??
       (Array.isArray(missing) ? missing.join(', ') : undefined) ??
       (typeof issue.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined);
-    const subject = name === undefined ? `${context ?? 'request'}` : `${part} "${name}"`;
+    // JSON quotes: a key sent by a client may hold quotes or control characters.
+    const subject = name === undefined ? `${context ?? 'request'}` : `${part} ${JSON.stringify(name)}`;
     // A strict object's unknown key reaches us as "schema is false" on `additionalProperties`.
     if (issue.keyword === 'boolean' && issue.schemaPath?.endsWith('additionalProperties')) {
       return `${subject} is not a known field`;
@@ -195,9 +196,13 @@ export function describeValidation(issues: readonly ValidationIssue[], context: 
   return [...new Set(sentences)].join('; ');
 }
 
+/** Longest field name quoted in a message: an unknown key may be a megabyte long. */
+const MAX_NAME_LENGTH = 64;
+
 function pointerToName(pointer: string | undefined): string | undefined {
   if (!pointer) return undefined;
-  return pointer.replace(/^\//, '').replaceAll('/', '.').replaceAll('~1', '/').replaceAll('~0', '~');
+  const name = pointer.replace(/^\//, '').replaceAll('/', '.').replaceAll('~1', '/').replaceAll('~0', '~');
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH)}…` : name;
 }
 
 /** Maps whatever was thrown into a catalog error. */

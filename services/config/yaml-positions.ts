@@ -1,4 +1,14 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 
 /** A 1-based line and column in the file. */
 export interface Position {
@@ -35,7 +45,7 @@ export function positionOf(
 
 function child(node: unknown, key: string | number): { keyStart?: number; value: unknown } | undefined {
   if (isMap(node)) {
-    const pair = node.items.find((item) => isPair(item) && keyOf(item.key) === String(key));
+    const pair = pairsByKey(node).get(String(key));
     if (pair === undefined) return undefined;
     const keyStart = rangeStart(pair.key);
     return keyStart === undefined ? { value: pair.value } : { keyStart, value: pair.value };
@@ -45,6 +55,23 @@ function child(node: unknown, key: string | number): { keyStart?: number; value:
     return item === undefined ? undefined : { value: item };
   }
   return undefined;
+}
+
+/** Each map's pairs by key (the first of each), built once: a file may have 100,000 problems. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of map.items) {
+      if (!isPair(item)) continue;
+      const key = keyOf(item.key);
+      if (key !== undefined && !index.has(key)) index.set(key, item);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 function keyOf(key: unknown): string | undefined {

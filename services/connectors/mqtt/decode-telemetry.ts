@@ -7,6 +7,7 @@ import {
   describeTimeFormat,
   readEventTime,
 } from './payload-mapping.ts';
+import { escapeUnprintable, quoteForReason } from './printable-text.ts';
 
 /** Largest payload accepted by default: 256 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -19,18 +20,32 @@ const MAX_EPOCH_MS = 8.64e15;
 /** What `Buffer#toString('utf8')` puts in place of each ill-formed byte sequence. */
 const REPLACEMENT_CHARACTER = '\ufffd';
 
-/** Stable machine codes for every way a telemetry payload can be refused. */
+/**
+ * Stable machine codes for every way a telemetry payload can be refused (a contract: dashboards and
+ * alerts count dead letters by code; README.md, "Dead letters", lists them).
+ */
 export type DecodeErrorCode =
+  /** More bytes than `maxBytes` (default 256 KiB); checked before anything is parsed. */
   | 'too_large'
+  /** Bytes that are not UTF-8 text (binary garbage). */
   | 'invalid_utf8'
+  /** Empty, truncated or otherwise not JSON (`NaN`, `Infinity`, comments, trailing commas…). */
   | 'invalid_json'
+  /** Valid JSON that is not an object or a non-empty array of objects. */
   | 'invalid_shape'
+  /** An array of more than `maxRecords` records (default 10,000). */
   | 'too_many_records'
+  /** A record without its time field. */
   | 'missing_ts'
+  /** A time field of the wrong type, not an integer, not a real date, or beyond ±8.64e15 ms. */
   | 'invalid_ts'
+  /** A time further ahead or behind processing time than `--max-future` / `--max-past`. */
   | 'ts_out_of_range'
+  /** A metric field whose name is not 1-64 of `A-Za-z0-9_.-` starting with a letter or `_`, or is `__proto__`. */
   | 'invalid_metric_name'
+  /** A metric field that is not a finite number (a string, `null`, an object, an array, 1e999…). */
   | 'invalid_value'
+  /** A record with no metric field. */
   | 'no_metrics';
 
 /** Every {@link DecodeErrorCode}, e.g. to pre-register one counter per code. */
@@ -115,7 +130,9 @@ export function decodeTelemetry(
     // A leading byte-order mark (some Windows tools write one) is not JSON, but harmless: skip it.
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    return fail('invalid_json', `payload is not valid JSON (${clip((error as Error).message, 100)})`);
+    // V8's message quotes the offending text: escape it, it may hold control characters.
+    const detail = escapeUnprintable(clip((error as Error).message, 100));
+    return fail('invalid_json', `payload is not valid JSON (${detail})`);
   }
 
   const readings: Reading[] = [];
@@ -209,6 +226,13 @@ function decodeRecord(
     const name = names[k]!;
     if (name === timeField) continue;
     if (include !== undefined ? !include.has(name) : exclude?.has(name)) continue;
+    if (name === PROTO) {
+      return failAt(
+        index,
+        'invalid_metric_name',
+        `field "__proto__": a reserved name, not a metric (it would change the object it is stored in)`,
+      );
+    }
     if (!isValidMetricName(name)) {
       return failAt(
         index,
@@ -237,6 +261,9 @@ function decodeRecord(
   }
   return undefined;
 }
+
+/** Matches the metric name pattern, but assigning it to a plain object replaces the prototype. */
+const PROTO = '__proto__';
 
 /** Metric names already found valid: a device sends the same few, and a set lookup beats the pattern. */
 const validMetricNames = new Set<string>();
@@ -300,7 +327,7 @@ function article(value: unknown): string {
 }
 
 function quote(text: string): string {
-  return JSON.stringify(clip(text, 64));
+  return quoteForReason(text, 64);
 }
 
 function clip(text: string, max: number): string {

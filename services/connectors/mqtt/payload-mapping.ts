@@ -1,4 +1,5 @@
 import { explainIsoTimestamp, parseIsoTimestamp } from './iso-timestamp.ts';
+import { quoteForReason } from './printable-text.ts';
 
 /**
  * How a payload's time field is written. `auto` (the default) takes epoch milliseconds as a number
@@ -96,13 +97,12 @@ export function readEventTime(
   format: Exclude<TimeFormat, 'auto'>,
   field: string,
 ): number | string {
-  const name = JSON.stringify(field);
+  const name = quoteForReason(field, 64);
   if (format === 'iso8601') {
     if (typeof value !== 'string')
       return `field ${name}: expected an ISO-8601 string, got ${describe(value)}`;
     const ms = parseIsoTimestamp(value);
-    if (Number.isNaN(ms))
-      return `field ${name}: ${JSON.stringify(clip(value))} ${explainIsoTimestamp(value)}`;
+    if (Number.isNaN(ms)) return `field ${name}: ${quoteForReason(value, 64)} ${explainIsoTimestamp(value)}`;
     return ms;
   }
   const unit = EPOCH_UNITS[format];
@@ -131,8 +131,4 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isFinite(value) ? 'number' : String(value);
   return typeof value;
-}
-
-function clip(text: string): string {
-  return text.length > 64 ? text.slice(0, 64) + '…' : text;
 }

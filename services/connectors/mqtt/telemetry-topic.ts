@@ -1,4 +1,5 @@
 import { DEVICE_ID_PATTERN } from '../../domain/reading.ts';
+import { quoteForReason } from './printable-text.ts';
 
 /**
  * The telemetry topic contract: a device publishes on `sensors/<deviceId>/telemetry`, and Eddy
@@ -10,6 +11,9 @@ import { DEVICE_ID_PATTERN } from '../../domain/reading.ts';
  * telemetryTopic('boiler-1');                         // 'sensors/boiler-1/telemetry'
  */
 export const TELEMETRY_TOPIC_FILTER = 'sensors/+/telemetry';
+
+/** Longest topic accepted, in characters (MQTT allows 65,535 bytes; no telemetry topic needs more than this). */
+export const MAX_TOPIC_LENGTH = 1024;
 
 const PREFIX = 'sensors/';
 const SUFFIX = '/telemetry';
@@ -34,6 +38,8 @@ export function telemetryTopic(deviceId: string): string {
  * as `{ ok: false, code, reason }`, ready for the dead-letter channel.
  */
 export function parseTelemetryTopic(topic: string): TelemetryTopicResult {
+  const problem = explainTopicName(topic);
+  if (problem !== undefined) return { ok: false, code: 'invalid_topic', reason: problem };
   if (topic.length <= PREFIX.length + SUFFIX.length || !topic.startsWith(PREFIX) || !topic.endsWith(SUFFIX)) {
     return {
       ok: false,
@@ -51,11 +57,39 @@ export function parseTelemetryTopic(topic: string): TelemetryTopicResult {
   return { ok: true, deviceId };
 }
 
+/**
+ * Why a topic a message arrived on cannot be a telemetry topic whatever the pattern, or `undefined`:
+ * longer than {@link MAX_TOPIC_LENGTH}, holding a wildcard (`+`, `#`: a filter, never a topic a
+ * message is published on) or a control character (U+0000–U+001F, U+007F–U+009F). The reason
+ * names the topic JSON-quoted and cut, so it is safe in a log line or a dead letter.
+ *
+ * @example
+ * explainTopicName('sensors/boiler-1/telemetry'); // undefined
+ * explainTopicName('sensors/+/telemetry');        // `topic "sensors/+/telemetry" holds the wildcard '+': …`
+ * explainTopicName('sensors/a\u0000/telemetry');  // `topic "sensors/a\u0000/telemetry" holds the control character U+0000: …`
+ */
+export function explainTopicName(topic: string): string | undefined {
+  if (topic.length > MAX_TOPIC_LENGTH) {
+    return `topic ${quote(topic)} is ${topic.length} characters long, the limit is ${MAX_TOPIC_LENGTH}`;
+  }
+  for (let i = 0; i < topic.length; i++) {
+    const c = topic.charCodeAt(i);
+    if (c === 0x2b /* + */ || c === 0x23 /* # */) {
+      return `topic ${quote(topic)} holds the wildcard '${topic[i]}': wildcards belong in subscriptions, a device publishes on a plain topic`;
+    }
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+      const code = c.toString(16).toUpperCase().padStart(4, '0');
+      return `topic ${quote(topic)} holds the control character U+${code}: topics are printable text`;
+    }
+  }
+  return undefined;
+}
+
 function describeDeviceId(deviceId: string): string {
   return `device id ${quote(deviceId)}`;
 }
 
-/** JSON-quoted, cut to 80 characters: safe to put in a log line or a dead letter. */
+/** JSON-quoted, cut to 80 characters, control characters escaped: safe in a log line or a dead letter. */
 function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
+  return quoteForReason(text, 80);
 }

@@ -102,6 +102,23 @@ describe('describeValidation', () => {
     expect(text).toBe('body field "eval" is not a known field');
   });
 
+  it('quotes a hostile field name as JSON, cut to 64 characters', () => {
+    const unknown = (key: string) =>
+      describeValidation(
+        [
+          {
+            instancePath: `/${key}`,
+            keyword: 'boolean',
+            message: 'schema is false',
+            schemaPath: '#/additionalProperties',
+          },
+        ],
+        'body',
+      );
+    expect(unknown('a"b\u0000')).toBe('body field "a\\"b\\u0000" is not a known field');
+    expect(unknown('k'.repeat(1_000_000))).toBe(`body field "${'k'.repeat(64)}…" is not a known field`);
+  });
+
   it('names a missing property', () => {
     const text = describeValidation(
       [

@@ -31,4 +31,15 @@ describe('loadJobFile', () => {
     await expect(loadJobFile(dir)).rejects.toBeInstanceOf(JobFileError);
     await expect(loadJobFile(dir)).rejects.toThrow(/is a directory/);
   });
+
+  it('refuses a device or a huge file without reading it', async () => {
+    await expect(loadJobFile('/dev/zero')).rejects.toThrow(
+      '/dev/zero: is not a regular file: give the path of a .yaml file',
+    );
+    const huge = join(dir, 'huge.yaml');
+    await writeFile(huge, `name: huge\n#${'x'.repeat(2 * 1024 * 1024)}\n`);
+    await expect(loadJobFile(huge)).rejects.toThrow(
+      `${huge}: is larger than 1048576 bytes: is it a job file?`,
+    );
+  });
 });

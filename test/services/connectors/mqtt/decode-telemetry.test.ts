@@ -9,6 +9,7 @@ import {
   decodeTelemetry,
 } from '../../../../services/connectors/mqtt/decode-telemetry.ts';
 import { compilePayloadMapping } from '../../../../services/connectors/mqtt/payload-mapping.ts';
+import { hasUnprintable } from '../../../../services/connectors/mqtt/printable-text.ts';
 import { METRIC_NAME_PATTERN, type Reading } from '../../../../services/domain/reading.ts';
 
 const T = 1_700_000_000_000; // 2023-11-14T22:13:20.000Z
@@ -302,6 +303,38 @@ describe('decodeTelemetry: refused payloads', () => {
     const seen = new Set(cases.map(([, code]) => code));
     seen.add('invalid_json');
     expect([...seen].sort()).toEqual([...DECODE_ERROR_CODES].sort());
+  });
+
+  it('keeps hostile input out of the reason: control characters escaped, __proto__ refused', () => {
+    const json = decode('\u0000{"ts":1}');
+    expect(json).toMatchObject({ ok: false, code: 'invalid_json' });
+    expect(hasUnprintable(!json.ok ? json.reason : '')).toBe(false);
+    expect(!json.ok && json.reason).toContain('\\u0000');
+    expect(decode(`{"ts":${T},"__proto__":1}`)).toEqual({
+      ok: false,
+      code: 'invalid_metric_name',
+      reason: 'field "__proto__": a reserved name, not a metric (it would change the object it is stored in)',
+    });
+    const c1 = decode(`{"ts":${T},"a\u0085":1}`);
+    expect(!c1.ok && c1.reason).toContain('field "a\\u0085"');
+  });
+
+  it('refuses deep nesting as a shape or a value, without a stack overflow', () => {
+    const deep = 100_000;
+    expect(decode('['.repeat(deep) + ']'.repeat(deep), { maxBytes: 1e6 })).toMatchObject({
+      ok: false,
+      code: 'invalid_shape',
+    });
+    expect(decode(`{"ts":${T},"a":${'['.repeat(deep)}${']'.repeat(deep)}}`, { maxBytes: 1e6 })).toEqual({
+      ok: false,
+      code: 'invalid_value',
+      reason: 'field "a": expected a finite number, got array',
+    });
+    expect(decode(`{"ts":${T},"a":1e999}`)).toEqual({
+      ok: false,
+      code: 'invalid_value',
+      reason: 'field "a": expected a finite number, got Infinity',
+    });
   });
 
   it('needs `now` when a timestamp bound is set (a programming error, so it throws)', () => {
