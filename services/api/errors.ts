@@ -82,6 +82,9 @@ export const ApiErrors = {
   /** The model has no version for that key. */
   modelKeyNotFound: (message: string) => new ApiError('EDDY_MODEL_KEY_NOT_FOUND', message, 404),
 
+  /** Past the client address's request budget (`--rate-limit`); the response has `Retry-After`. */
+  rateLimited: (message: string, status = 429) => new ApiError('EDDY_RATE_LIMITED', message, status),
+
   /** The key has no such version in its history. */
   modelVersionNotFound: (message: string) => new ApiError('EDDY_MODEL_VERSION_NOT_FOUND', message, 404),
 

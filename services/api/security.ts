@@ -1,7 +1,7 @@
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from './errors.ts';
+import { type ApiError, ApiErrors } from './errors.ts';
 
 /**
  * What the dashboards, the live page and `/docs` need, and no more: their own scripts, styles
@@ -95,8 +95,7 @@ export async function registerRateLimit(app: FastifyInstance, setting: RateLimit
 /** The 429 a client gets past its limit (a 403 if ever banned), in the catalog's shape. */
 function rateLimited(request: FastifyRequest, status: number, max: number, timeWindowMs: number): ApiError {
   const window = timeWindowMs === 60_000 ? 'a minute' : `${timeWindowMs / 1000} s`;
-  return new ApiError(
-    'EDDY_RATE_LIMITED',
+  return ApiErrors.rateLimited(
     `Too many requests from ${request.ip}: at most ${max} in ${window}. Wait as many seconds as the ` +
       'Retry-After header says, then retry (the limit is set with --rate-limit).',
     status,

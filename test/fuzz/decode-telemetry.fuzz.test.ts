@@ -192,10 +192,17 @@ describe('topics and device ids under fuzz', () => {
         fc.property(topicText(), (topic) => {
           const own = parseTelemetryTopic(topic);
           checkTopicResult(own, true);
-          checkTopicResult(customPattern.parse(topic), false);
-          // Eddy's own topic refuses wildcards, control characters and over-long topics outright.
+          const custom = customPattern.parse(topic);
+          checkTopicResult(custom, true);
+          // Eddy's own topic and job-file patterns refuse wildcards, control characters and
+          // over-long topics outright.
           const hostile = topic.length > 1024 || /[+#]/.test(topic) || hasControl(topic, true);
           check(!hostile || (!own.ok && own.code === 'invalid_topic'), 'refused as invalid_topic', topic);
+          check(
+            !hostile || (!custom.ok && custom.code === 'invalid_topic'),
+            'pattern: refused as invalid_topic',
+            topic,
+          );
         }),
         fuzzParameters(FUZZ_SHARES.topics),
       );

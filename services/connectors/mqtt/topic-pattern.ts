@@ -1,5 +1,11 @@
 import { DEVICE_ID_PATTERN } from '../../domain/reading.ts';
-import { parseTelemetryTopic, TELEMETRY_TOPIC_FILTER, type TelemetryTopicResult } from './telemetry-topic.ts';
+import { quoteForReason } from './printable-text.ts';
+import {
+  explainTopicName,
+  parseTelemetryTopic,
+  TELEMETRY_TOPIC_FILTER,
+  type TelemetryTopicResult,
+} from './telemetry-topic.ts';
 
 /** The placeholder that marks the topic level holding the device id. */
 export const DEVICE_PLACEHOLDER = '{device}';
@@ -83,6 +89,8 @@ export function parseTopicWith(patterns: readonly TopicPattern[]): (topic: strin
   if (patterns.length === 0) throw new Error('give at least one topic pattern');
   if (patterns.length === 1) return patterns[0]!.parse;
   return (topic) => {
+    const problem = explainTopicName(topic);
+    if (problem !== undefined) return { ok: false, code: 'invalid_topic', reason: problem };
     let refusal: TelemetryTopicResult | undefined;
     for (const pattern of patterns) {
       const result = pattern.parse(topic);
@@ -110,6 +118,8 @@ function levelMatcher(pattern: string): (topic: string) => TelemetryTopicResult 
     reason: `topic ${quote(topic)} does not match ${pattern}`,
   });
   return (topic) => {
+    const problem = explainTopicName(topic);
+    if (problem !== undefined) return { ok: false, code: 'invalid_topic', reason: problem };
     const parts = topic.split('/');
     if (multi ? parts.length < fixed : parts.length !== fixed) return mismatch(topic);
     for (let i = 0; i < fixed; i++) {
@@ -128,7 +138,7 @@ function levelMatcher(pattern: string): (topic: string) => TelemetryTopicResult 
   };
 }
 
-/** JSON-quoted, cut to 80 characters: safe to put in a log line or a dead letter. */
+/** Quoted, printable, cut to 80 characters: safe to put in a log line or a dead letter. */
 function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
+  return quoteForReason(text, 80);
 }
