@@ -7,7 +7,7 @@ import { loadJobFile } from '../../config/load-job-file.ts';
 import { parseSpillLimit } from '../../connectors/influx/spill-limit.ts';
 import type { DeviceStartOptions } from '../../server/device-wiring.ts';
 import { type RunningEddy, startEddy } from '../../server/eddy-server.ts';
-import { DEFAULT_RATE_LIMIT, type SecurityStartOptions } from '../../server/security-options.ts';
+import type { SecurityStartOptions } from '../../server/security-options.ts';
 import { START_DEFAULTS, type StartOptions } from '../../server/start-options.ts';
 import {
   parseCount,
@@ -18,7 +18,7 @@ import {
   parsePort,
   parseUrl,
 } from '../options.ts';
-import { parseRateLimit, type SecurityFlags, securityStartOptions } from '../security-flags.ts';
+import { type SecurityFlags, securityStartOptions, withSecurityOptions } from '../security-flags.ts';
 
 interface StartFlags extends SecurityFlags {
   mqtt?: string;
@@ -72,7 +72,7 @@ const parseInflux = (value: string) => (value === 'off' ? value : parseUrl(['htt
 
 /** `eddy start`: the whole service. Every flag also reads an `EDDY_*` environment variable. */
 export function startCommand(): Command {
-  return new Command('start')
+  const command = new Command('start')
     .description('run Eddy: MQTT in, windowed aggregates to InfluxDB, live dashboard')
     .addOption(
       new Option('--mqtt <url>', 'external MQTT broker (default: start the embedded one)')
@@ -224,59 +224,8 @@ export function startCommand(): Command {
         '--mqtt-auth',
         'embedded broker: only registered devices connect, each publishing under its own topic only',
       ).env('EDDY_MQTT_AUTH'),
-    )
-    .addOption(
-      new Option(
-        '--mqtt-tls-cert <file>',
-        'embedded broker: listen with TLS (mqtts://) with this certificate (PEM); needs --mqtt-tls-key',
-      ).env('EDDY_MQTT_TLS_CERT'),
-    )
-    .addOption(
-      new Option('--mqtt-tls-key <file>', 'private key of --mqtt-tls-cert (PEM)').env('EDDY_MQTT_TLS_KEY'),
-    )
-    .addOption(
-      new Option(
-        '--mqtt-tls-ca <file>',
-        'embedded broker: devices must present a client certificate signed by this CA',
-      ).env('EDDY_MQTT_TLS_CA'),
-    )
-    .addOption(
-      new Option(
-        '--mqtt-ca <file>',
-        'external mqtts:// broker: trust this CA (e.g. a self-signed certificate)',
-      ).env('EDDY_MQTT_CA'),
-    )
-    .addOption(
-      new Option(
-        '--mqtt-cert <file>',
-        'external broker: client certificate of Eddy (PEM); needs --mqtt-key',
-      ).env('EDDY_MQTT_CERT'),
-    )
-    .addOption(new Option('--mqtt-key <file>', 'private key of --mqtt-cert (PEM)').env('EDDY_MQTT_KEY'))
-    .addOption(
-      new Option(
-        '--tls-cert <file>',
-        'serve the API and dashboard over HTTPS with this certificate (PEM)',
-      ).env('EDDY_TLS_CERT'),
-    )
-    .addOption(new Option('--tls-key <file>', 'private key of --tls-cert (PEM)').env('EDDY_TLS_KEY'))
-    .addOption(
-      new Option('--influx-username <user>', 'InfluxDB user (wins over a user in the --influx URL)').env(
-        'EDDY_INFLUX_USERNAME',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--influx-password <password>',
-        'InfluxDB password: prefer the variable, a flag shows in the process list',
-      ).env('EDDY_INFLUX_PASSWORD'),
-    )
-    .addOption(
-      new Option(
-        '--influx-password-file <file>',
-        'read the InfluxDB password from the first line of this file',
-      ).env('EDDY_INFLUX_PASSWORD_FILE'),
-    )
+    );
+  return withSecurityOptions(command)
     .addOption(
       new Option(
         '--influx-spill-limit <size>',
@@ -290,15 +239,6 @@ export function startCommand(): Command {
             throw new InvalidArgumentError((error as Error).message);
           }
         }),
-    )
-    .addOption(
-      new Option(
-        '--rate-limit <n>',
-        'API requests per minute per client address, or off (the live stream and dashboard files are not counted)',
-      )
-        .env('EDDY_RATE_LIMIT')
-        .argParser(parseRateLimit)
-        .default(DEFAULT_RATE_LIMIT),
     )
     .addOption(
       new Option('--log-level <level>', 'log level')
