@@ -3,7 +3,8 @@ import type { BenchReading } from '../data/synthetic-readings.ts';
 interface Acc {
   start: number;
   count: number;
-  sum: number;
+  mean: number;
+  m2: number;
   min: number;
   max: number;
 }
@@ -46,11 +47,15 @@ export function handWrittenTumbling(
     let acc: Acc | undefined;
     for (let j = 0; j < accs.length; j++) if (accs[j]!.start === start) acc = accs[j];
     if (acc === undefined) {
-      acc = { start, count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+      acc = { start, count: 0, mean: 0, m2: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
       accs.push(acc);
     }
-    acc.count++;
-    acc.sum += r.value;
+    // the statistics the engine's job computes (count, mean, min, max, stddev): Welford's update
+    const x = r.value;
+    const count = ++acc.count;
+    const delta = x - acc.mean;
+    acc.mean += delta / count;
+    acc.m2 += delta * (x - acc.mean);
     if (r.value < acc.min) acc.min = r.value;
     if (r.value > acc.max) acc.max = r.value;
     if (r.ts > maxTs) maxTs = r.ts;
