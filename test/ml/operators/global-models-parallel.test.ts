@@ -34,14 +34,26 @@ afterEach(() => remove());
 async function phase(
   args: GlobalModelJobArgs,
   parallelism: number,
-  options: { stopAt?: number; restore?: CompletedCheckpoint; savepoint?: string } = {},
+  options: {
+    stopAt?: number;
+    restore?: CompletedCheckpoint;
+    savepoint?: string;
+    /** Hand over round R's readings only once the version of round R - 2 reached the sink. */
+    paceByVersions?: boolean;
+  } = {},
 ) {
+  const versions = new VersionSink();
   const source = new SteppedSource(READINGS, {
     batchSize: 50,
     ...(options.stopAt ? { stopAt: options.stopAt } : {}),
+    ...(options.paceByVersions
+      ? {
+          beforeBatch: (offset: number) =>
+            versions.reach(Math.floor(READINGS[offset]!.ts / args.mergeEveryMs) - 1),
+        }
+      : {}),
   });
   const predictions = new CollectingSink<KeyedPrediction<'*', number>>('predictions');
-  const versions = new CollectingSink<ModelVersion>('versions');
   const job = await runJob({
     name: `global-p${parallelism}`,
     module: JOB,
@@ -71,6 +83,44 @@ async function phase(
   return { predictions: predictions.records, versions: versions.records, savepoint };
 }
 
+/**
+ * Collects model versions and tells when a number of them arrived: a source paced by it hands a
+ * round's readings over only once the merger's version of the round before last was broadcast, as
+ * a live feed (seconds per round) would, instead of racing the broadcast with in-memory readings.
+ */
+class VersionSink extends CollectingSink<ModelVersion> {
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor() {
+    super('versions');
+  }
+
+  override write(record: ModelVersion, timestamp: number): void {
+    super.write(record, timestamp);
+    const arrived = this.waiters.filter((w) => this.records.length >= w.count);
+    this.waiters = this.waiters.filter((w) => this.records.length < w.count);
+    for (const waiter of arrived) waiter.resolve();
+  }
+
+  /** Resolves once `count` versions arrived; rejects after 20 s (the merger is stuck). */
+  reach(count: number): Promise<void> {
+    if (this.records.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${this.records.length} versions after 20 s, waiting for ${count}`)),
+        20_000,
+      );
+      this.waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+}
+
 /** The last version's scaler checked against one scaler that learned every reading. */
 function expectWholeStream(last: ModelVersion): void {
   const reference = new StandardScaler();
@@ -98,7 +148,7 @@ describe('global models at parallelism 2 (runJob, worker threads)', () => {
       mergeEveryMs: 1000,
       predict: true,
     };
-    const { predictions, versions } = await phase(args, 2);
+    const { predictions, versions } = await phase(args, 2, { paceByVersions: true });
     expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
     expect(versions.length).toBeGreaterThanOrEqual(19);
     // records that come before a replica has centroids travel as samples: none is lost

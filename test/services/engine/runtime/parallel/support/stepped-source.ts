@@ -19,7 +19,12 @@ export class SteppedSource<T> implements Source<T> {
 
   constructor(
     private readonly records: readonly T[],
-    private readonly options: { readonly batchSize: number; readonly stopAt?: number },
+    private readonly options: {
+      readonly batchSize: number;
+      readonly stopAt?: number;
+      /** Awaited before each batch, given the offset of its first record (a test's pacing). */
+      readonly beforeBatch?: (offset: number) => Promise<void>;
+    },
   ) {
     this.reachedStop = new Promise((resolve) => (this.reached = resolve));
   }
@@ -54,6 +59,8 @@ export class SteppedSource<T> implements Source<T> {
     const end = Math.min(this.options.stopAt ?? this.records.length, this.records.length);
     while (this.offset < end) {
       while (this.paused && !this.closed) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.closed) return;
+      await this.options.beforeBatch?.(this.offset);
       if (this.closed) return;
       const batch = this.records.slice(this.offset, Math.min(this.offset + this.options.batchSize, end));
       ctx.collectBatch(batch);
