@@ -1,5 +1,4 @@
 import { ErrorWithReasonCode, type MqttClient } from 'mqtt';
-import type { Logger } from '../../common/logger.ts';
 import type { Clock } from '../../engine/time/clock.ts';
 
 /** What {@link subscribeWithin} subscribes to, and for how long it tries. */
@@ -74,35 +73,5 @@ export function subscribeWithin(client: MqttClient, options: SubscribeWithinOpti
     onAbortable((error) => finish(error));
     client.on('connect', onConnect);
     client.on('error', onError);
-  });
-}
-
-/** Logs connection losses and recoveries of `client` once each, not every failed reconnect attempt. */
-export function logConnectionChanges(
-  client: MqttClient,
-  where: string,
-  logger: Logger,
-  isClosed: () => boolean,
-): void {
-  let everConnected = false;
-  let warnedSinceConnect = false;
-  client.on('connect', () => {
-    if (everConnected) logger.info({ url: where }, 'MQTT source reconnected');
-    everConnected = true;
-    warnedSinceConnect = false;
-  });
-  client.on('offline', () => {
-    if (everConnected && !isClosed() && !warnedSinceConnect) {
-      warnedSinceConnect = true;
-      logger.warn({ url: where }, 'MQTT source lost its connection; reconnecting');
-    }
-  });
-  client.on('error', (error) => {
-    if (everConnected && !warnedSinceConnect) {
-      warnedSinceConnect = true;
-      logger.warn({ url: where, err: error }, `MQTT source connection error: ${error.message}`);
-    } else {
-      logger.debug({ url: where, err: error }, 'MQTT connection error');
-    }
   });
 }

@@ -9,7 +9,7 @@ import { type CheckpointAckSettings, CheckpointAcks, checkpointAckSettings } fro
 import { checkpointStateFor } from './checkpoint-state.ts';
 import { MqttConnectionHealth } from './connection-health.ts';
 import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
-import { logConnectionChanges, subscribeWithin } from './mqtt-connection.ts';
+import { subscribeWithin } from './mqtt-connection.ts';
 import type { MqttSourceOptions, MqttSourceStats } from './mqtt-source-options.ts';
 import { checkMqttUrl } from './mqtt-url.ts';
 import { compilePayloadMapping } from './payload-mapping.ts';
@@ -204,17 +204,25 @@ export class MqttSource implements Source<Reading> {
     const client = connect(url, acks?.clientOptions(options) ?? options);
     this.client = client;
     this.acks = acks;
-    this.connection = new MqttConnectionHealth(ctx.clock);
+    const connection = new MqttConnectionHealth(ctx.clock);
+    this.connection = connection;
     const engine = ctx as SourceContext<Reading> & EngineHooks;
+    const where = stripCredentials(url);
     // Until subscribed the broker cannot deliver: that wait is not silence (quiet period, idleness).
     engine.markUnavailable?.(true);
-    superviseReconnects(client, this.connection, backoff, (down) => {
-      if (!(down && this.closed)) engine.markUnavailable?.(down);
+    // Each outage once (lost, then back), from the connection's health: not every failed attempt.
+    superviseReconnects(client, connection, backoff, (down) => {
+      if (down && this.closed) return;
+      engine.markUnavailable?.(down);
+      if (!down) this.logger.info({ url: where }, 'MQTT source reconnected');
+      else {
+        const reason = connection.status().lastError ?? 'the connection closed';
+        this.logger.warn({ url: where }, `MQTT source lost its connection (${reason}); reconnecting`);
+      }
     });
+    client.on('error', (error) => this.logger.debug({ url: where, err: error }, 'MQTT connection error'));
     acks?.attach(client, () => engine.requestCheckpoint?.());
     client.handleMessage = (packet, done) => this.onMessage(packet, done);
-    const where = stripCredentials(url);
-    logConnectionChanges(client, where, this.logger, () => this.closed);
     try {
       await subscribeWithin(client, {
         filters: this.filters,
