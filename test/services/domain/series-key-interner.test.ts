@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { seriesKey } from '../../../services/domain/reading.ts';
+import { SeriesKeyInterner } from '../../../services/domain/series-key-interner.ts';
+
+describe('SeriesKeyInterner', () => {
+  it('gives the series key of a device and metric', () => {
+    const keys = new SeriesKeyInterner();
+    expect(keys.key('boiler-1', 'temperature')).toBe(seriesKey('boiler-1', 'temperature'));
+    expect(keys.key('boiler-1', 'humidity')).toBe('boiler-1/humidity');
+    expect(keys.key('boiler-2', 'temperature')).toBe('boiler-2/temperature');
+  });
+
+  it('stays right when it starts over after maxDevices devices', () => {
+    const keys = new SeriesKeyInterner(2);
+    for (let round = 0; round < 3; round++) {
+      for (const device of ['a', 'b', 'c']) expect(keys.key(device, 'm')).toBe(`${device}/m`);
+    }
+  });
+});
