@@ -15,7 +15,8 @@ export const DEFAULT_FUZZ_RUNS = 100_000;
  * tests together run exactly `EDDY_FUZZ_RUNS` inputs (the API fuzz is apart, see {@link apiFuzzRuns}).
  */
 export const FUZZ_SHARES = {
-  decoderPayloads: 0.38,
+  decoderPayloads: 0.3,
+  decoderFastPath: 0.08,
   decoderMutations: 0.27,
   decoderValid: 0.1,
   topics: 0.2,

@@ -8,6 +8,7 @@ import {
   readEventTime,
 } from './payload-mapping.ts';
 import { escapeUnprintable, quoteForReason } from './printable-text.ts';
+import { TelemetryScanner } from './telemetry-scanner.ts';
 
 /** Largest payload accepted by default: 256 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -101,6 +102,9 @@ export type DecodeResult = DecodeSuccess | DecodeFailure;
 /**
  * Decodes one telemetry message into readings, one per numeric field. The whole message is
  * refused (nothing emitted) if any record in it is invalid. Never throws on any payload.
+ * Valid messages of the common shape are read straight from their bytes ({@link TelemetryScanner});
+ * everything else, and every refusal, goes through `JSON.parse` ({@link decodeTelemetryWithJsonParse}),
+ * with the same result.
  *
  * @example
  * decodeTelemetry('boiler-1', Buffer.from('{"ts":1700000000000,"temperature":21.5}'));
@@ -109,6 +113,32 @@ export type DecodeResult = DecodeSuccess | DecodeFailure;
  * // { ok: false, code: 'invalid_value', reason: 'field "temperature": expected a finite number, got string' }
  */
 export function decodeTelemetry(
+  deviceId: string,
+  payload: Buffer,
+  options: DecodeTelemetryOptions = {},
+): DecodeResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  if (payload.length > maxBytes) {
+    return fail('too_large', `payload is ${payload.length} bytes, the limit is ${maxBytes}`);
+  }
+  const mapping = options.payload ?? DEFAULT_PAYLOAD_MAPPING;
+  if (mapping.timeFormat === 'auto') {
+    const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    const readings = scanner.scan(deviceId, payload, mapping, maxRecords, options);
+    if (readings !== undefined) return { ok: true, readings };
+  }
+  return decodeTelemetryWithJsonParse(deviceId, payload, options);
+}
+
+/** The fast path's reader; its name table is shared by every message of this thread. */
+const scanner = new TelemetryScanner();
+
+/**
+ * The general path of {@link decodeTelemetry}, for every payload (exported so tests can hold the
+ * fast path equal to it): `JSON.parse`, then each record checked field by field, with the reason
+ * for any refusal.
+ */
+export function decodeTelemetryWithJsonParse(
   deviceId: string,
   payload: Buffer,
   options: DecodeTelemetryOptions = {},
