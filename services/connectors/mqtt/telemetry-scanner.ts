@@ -132,7 +132,7 @@ export class TelemetryScanner {
       const name = this.intern(bytes, nameStart, j, hash);
       i = skipSpace(bytes, j + 1, end);
       if (bytes[i] !== COLON) return -1;
-      i = this.scanNumber(bytes, skipSpace(bytes, i + 1, end), end);
+      i = this.scanNumber(bytes, skipSpace(bytes, i + 1, end));
       if (i < 0) return -1;
       if (name === timeField) {
         if (hasTime) return -1; // a second time field
@@ -166,7 +166,7 @@ export class TelemetryScanner {
    * Reads the JSON number at `i` into {@link number}; the index after it, or -1 when it is not a
    * JSON number or not convertible exactly by the fast path.
    */
-  private scanNumber(bytes: Uint8Array, start: number, end: number): number {
+  private scanNumber(bytes: Uint8Array, start: number): number {
     let i = start;
     const negative = bytes[i] === MINUS;
     if (negative) i++;
