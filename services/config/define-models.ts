@@ -144,8 +144,11 @@ function forecastPerSeries(
   }).uid(uid);
   return {
     predictions: () =>
-      forecasts.map(({ key, version: _, ...forecast }): Prediction => {
-        return { ...splitSeriesKey(key), model: step.name, ...forecast }; // ts, value, expected, lower, upper
+      forecasts.map((forecast): Prediction => {
+        // Written out, not spread: `{ ...a, b }` and `{ a, ...rest }` are V8's slow path (µs per reading).
+        const { device, metric } = splitSeriesKey(forecast.key);
+        const { ts, value, expected, lower, upper } = forecast;
+        return { device, metric, model: step.name, ts, value, expected, lower, upper };
       }, `predictions(${step.name})`),
     metrics: () => prequentialMetrics(forecasts, metricsConfig(step, forecastScoring)).uid(`${uid}-metrics`),
     versions: () => forecasts.getSideOutput(MODEL_VERSIONS),
