@@ -4,37 +4,11 @@ import { handWrittenSessions } from '../baselines/hand-written-sessions.ts';
 import { handWrittenSliding } from '../baselines/hand-written-sliding.ts';
 import { burstyReadings } from '../data/bursty-readings.ts';
 import { type BenchReading, syntheticReadings } from '../data/synthetic-readings.ts';
-import { type Scenario, timed } from '../scenario.ts';
+import type { Scenario } from '../scenario.ts';
+import { COMPARE_NODE_FLAGS, compareWithBaseline } from '../support/compare-with-baseline.ts';
 import { runEngineWindowJob } from '../support/engine-window-job.ts';
 
 const BOUND_MS = 2_000;
-
-/** Warms both paths, then times the baseline and the engine over the same readings; checks they agree. */
-async function compare(
-  readings: readonly BenchReading[],
-  engine: () => ReturnType<typeof runEngineWindowJob>,
-  engineOn: (r: readonly BenchReading[]) => Promise<number>,
-  baselineOn: (r: readonly BenchReading[]) => number,
-) {
-  const warm = readings.slice(0, Math.min(300_000, readings.length));
-  await engineOn(warm);
-  baselineOn(warm);
-  const baseline = await timed(() => baselineOn(readings));
-  const measured = await timed(engine);
-  if (measured.value !== baseline.value) {
-    throw new Error(`engine emitted ${measured.value} windows, baseline ${baseline.value}: results differ`);
-  }
-  const eventsPerSec = readings.length / measured.seconds;
-  const baselineEventsPerSec = readings.length / baseline.seconds;
-  return {
-    eventsPerSec,
-    baselineEventsPerSec,
-    details: {
-      windows: measured.value,
-      ratioToBaseline: Number((eventsPerSec / baselineEventsPerSec).toFixed(3)),
-    },
-  };
-}
 
 /** Keyed sliding windows (60 s every 10 s: each record in 6 windows), beside a hand-written pane loop. */
 export function engineKeyedSliding(keys: number, events: number): Scenario {
@@ -42,16 +16,17 @@ export function engineKeyedSliding(keys: number, events: number): Scenario {
   const SLIDE = 10_000;
   return {
     name: `engine-keyed-sliding-60s-10s-${keys >= 1000 ? `${keys / 1000}k` : keys}-keys`,
+    nodeFlags: COMPARE_NODE_FLAGS,
     description: `${keys} keys, 60 s windows sliding by 10 s, ${events / 1e6}M in-memory events with up to 2 s disorder`,
     async run() {
       const readings = syntheticReadings({ count: events, keys, maxDisorderMs: BOUND_MS });
       const onEngine = (r: readonly BenchReading[]) =>
         runEngineWindowJob(r, SlidingEventTimeWindows.of<BenchReading>(SIZE, SLIDE), BOUND_MS);
-      return compare(
+      return compareWithBaseline(
         readings,
-        () => onEngine(readings),
         onEngine,
         (r) => handWrittenSliding(r, SIZE, SLIDE, BOUND_MS),
+        300_000,
       );
     },
   };
@@ -62,17 +37,13 @@ export function engineKeyedSessions(keys: number, events: number): Scenario {
   const GAP = 30_000;
   return {
     name: `engine-keyed-sessions-30s-${keys >= 1000 ? `${keys / 1000}k` : keys}-keys`,
+    nodeFlags: COMPARE_NODE_FLAGS,
     description: `${keys} keys, 30 s session gap, bursts of 60 s every 2 min, ${events / 1e6}M in-memory events with up to 2 s disorder`,
     async run() {
       const readings = burstyReadings({ count: events, keys, maxDisorderMs: BOUND_MS });
       const onEngine = (r: readonly BenchReading[]) =>
         runEngineWindowJob(r, EventTimeSessionWindows.withGap<BenchReading>(GAP), BOUND_MS);
-      return compare(
-        readings,
-        () => onEngine(readings),
-        onEngine,
-        (r) => handWrittenSessions(r, GAP, BOUND_MS),
-      );
+      return compareWithBaseline(readings, onEngine, (r) => handWrittenSessions(r, GAP, BOUND_MS), 300_000);
     },
   };
 }
