@@ -2,6 +2,7 @@ import type { Reading } from '../../domain/reading.ts';
 import type { SourceContext } from '../../engine/api/source.ts';
 import type { DeadLetterChannel, DeadLetterStats } from './dead-letters.ts';
 import { type DecodeTelemetryOptions, decodeTelemetry } from './decode-telemetry.ts';
+import { DeviceTopicCache } from './device-topic-cache.ts';
 import { compilePayloadMapping, type PayloadMapping } from './payload-mapping.ts';
 import { parseTelemetryTopic, type TelemetryTopicResult } from './telemetry-topic.ts';
 import { parseTopicWith, type TopicPattern } from './topic-pattern.ts';
@@ -58,7 +59,10 @@ export class TelemetryIngest {
     const limits = checkLimits(options.limits ?? {});
     this.limits =
       options.payload === undefined ? limits : { ...limits, payload: compilePayloadMapping(options.payload) };
-    this.parseTopic = options.topics === undefined ? parseTelemetryTopic : parseTopicWith(options.topics);
+    const topics = new DeviceTopicCache(
+      options.topics === undefined ? parseTelemetryTopic : parseTopicWith(options.topics),
+    );
+    this.parseTopic = (topic) => topics.parse(topic);
     this.bounded = this.limits.maxFutureMs !== undefined || this.limits.maxPastMs !== undefined;
     this.boundedOptions = { ...this.limits };
   }

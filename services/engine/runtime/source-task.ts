@@ -144,7 +144,7 @@ export class SourceTask<T> implements SourceContext<T> {
         this.maxTimestamp = maxTimestamp;
         this.recordsOut += out;
       }
-      this.emitWatermark();
+      if (!this.ended) this.advanceWatermark(generator.currentWatermark(now));
     });
   }
 
