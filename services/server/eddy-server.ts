@@ -1,32 +1,28 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ModelRegistry } from '../../ml/operators/model-registry.ts';
 import { FleetRunner } from '../../simulators/fleet-runner.ts';
 import { MqttPublisher } from '../../simulators/mqtt-publisher.ts';
 import type { Publisher } from '../../simulators/publisher.ts';
-import { buildApp, DEFAULT_DASHBOARDS_DIR } from '../api/build-app.ts';
+import { buildApp } from '../api/build-app.ts';
 import type { HealthReport } from '../api/health-report.ts';
 import { createEngineMetrics } from '../api/metrics/engine-metrics.ts';
 import { listen } from '../api/server.ts';
 import type { Logger } from '../common/logger.ts';
-import { windowStats } from '../config/define-job.ts';
 import { payloadMappingOf, telemetryLimitsOf, withDefaultStateTtl } from '../config/job-spec.ts';
-import type { InfluxSink } from '../connectors/influx/influx-sink.ts';
 import { formatInfluxUrl } from '../connectors/influx/influx-url.ts';
 import { LiveFeed } from '../connectors/live/live-feed.ts';
-import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { Source } from '../engine/api/source.ts';
 import type { JobExecution } from '../engine/runtime/job-execution.ts';
 import { runJob } from '../engine/runtime/parallel/run-job.ts';
 import { systemClock } from '../engine/time/clock.ts';
-import { MIN_WATERMARK } from '../engine/time/watermark.ts';
 import { defaultJobSpec } from '../jobs/default-job.ts';
 import { JOB_FILE_BINDINGS, JOB_FILE_MODULE, type JobFileArgs } from '../jobs/job-file-module.ts';
 import { announceApiToken } from './announce-api-token.ts';
 import { apiHistory } from './api-history.ts';
 import { loadApiToken } from './api-token.ts';
+import { builtDashboardsDir } from './built-dashboards.ts';
 import { type DeviceStartOptions, openDevices, openDeviceTags, withDeviceSeen } from './device-wiring.ts';
+import { eddyHealth } from './eddy-health.ts';
 import { type InfluxTarget, resolveInfluxTarget } from './influx-target.ts';
 import { openJobCheckpoints, savepointTaker, sessionClientId, withRestoreRemedy } from './job-checkpoints.ts';
 import { jobReport, tensorflowBackendInUse } from './job-report.ts';
@@ -179,7 +175,7 @@ export async function startEddy(
     if (simulator) cleanup.push(() => simulator.stop());
 
     const health = (): HealthReport =>
-      healthReport({ startedAt, now: clock.now(), ingest, influx, influxSink: sinks.aggregates, job });
+      eddyHealth({ startedAt, now: clock.now(), ingest, influx, influxSink: sinks.aggregates, job });
     const metrics = createEngineMetrics({
       clock,
       jobs: () => [
@@ -206,7 +202,7 @@ export async function startEddy(
       health,
       metrics,
       logger,
-      dashboardsDir: await dashboardsDir(logger),
+      dashboardsDir: await builtDashboardsDir(logger),
       checkpoints: checkpoints.store,
       jobs: () => [
         jobReport({
@@ -265,74 +261,6 @@ async function startSimulator(options: StartOptions, ingest: MqttIngest, logger:
     stop: async () => {
       await runner.stop();
       await publisher.close?.();
-    },
-  };
-}
-
-/** The built dashboards; built now (esbuild, a second or two) when missing. */
-async function dashboardsDir(logger: Logger): Promise<string> {
-  const built = join(DEFAULT_DASHBOARDS_DIR, 'index.html');
-  const missing = !existsSync(built);
-  if (missing || newestChange(DASHBOARD_SOURCES) > statSync(built).mtimeMs) {
-    logger.info(
-      missing ? 'building the dashboards (first start)' : 'rebuilding the dashboards (sources changed)',
-    );
-    const { buildDashboards } = await import('../../dashboards/build.ts');
-    await buildDashboards({ outDir: DEFAULT_DASHBOARDS_DIR });
-  }
-  return DEFAULT_DASHBOARDS_DIR;
-}
-
-/** The dashboards' sources, whose changes make a built copy stale. */
-const DASHBOARD_SOURCES = fileURLToPath(new URL('../../dashboards/src', import.meta.url));
-
-/** The latest modification time of any file under `dir` (0 when it does not exist). */
-function newestChange(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
-  }
-  return newest;
-}
-
-function healthReport(parts: {
-  startedAt: number;
-  now: number;
-  ingest: MqttIngest;
-  influx: InfluxTarget;
-  influxSink: InfluxSink<WindowAggregate> | undefined;
-  job: JobExecution;
-}): HealthReport {
-  const { ingest, influx, influxSink, job } = parts;
-  const metrics = job.metrics();
-  const windows = windowStats(metrics);
-  const source = metrics.sources[0];
-  const sinkStats = influxSink?.stats();
-  return {
-    status: 'ok',
-    uptimeMs: parts.now - parts.startedAt,
-    broker: { mode: ingest.mode, url: ingest.url, ...ingest.brokerHealth() },
-    influx:
-      influx.mode === 'disabled'
-        ? { mode: 'disabled', url: '', reachable: false, pointsWritten: 0, lastError: influx.reason }
-        : {
-            mode: influx.mode,
-            url: formatInfluxUrl(influx.url),
-            reachable: sinkStats?.reachable ?? false,
-            pointsWritten: sinkStats?.pointsWritten ?? 0,
-            ...(sinkStats?.lastError ? { lastError: sinkStats.lastError } : {}),
-            ...(sinkStats?.spill ? { spillBytes: sinkStats.spill.bytes } : {}),
-            ...(sinkStats?.backpressured === undefined ? {} : { backpressured: sinkStats.backpressured }),
-          },
-    job: {
-      name: metrics.name,
-      state: metrics.state,
-      recordsIn: source?.recordsOut ?? 0,
-      resultsOut: windows.resultsOut,
-      lateRecords: windows.lateRecords,
-      deadLetters: ingest.source.stats().deadLetters,
-      watermark: source && source.watermark > MIN_WATERMARK ? source.watermark : null,
     },
   };
 }
