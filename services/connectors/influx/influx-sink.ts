@@ -2,9 +2,10 @@ import type { IPoint } from 'influx';
 import { type Logger, silentLogger } from '../../common/logger.ts';
 import { createRandom, type Random } from '../../common/random.ts';
 import type { Sink, SinkContext } from '../../engine/api/sink.ts';
-import type { Cancel, Clock } from '../../engine/time/clock.ts';
-import { FlushWaiters } from './flush-waiters.ts';
+import type { Clock } from '../../engine/time/clock.ts';
 import { InfluxLink } from './influx-link.ts';
+import { InfluxSinkBuffer } from './influx-sink-buffer.ts';
+import { type ClosingInfluxSink, settleBeforeClose } from './influx-sink-close.ts';
 import {
   DEFAULT_MAX_SPILL_BYTES,
   type InfluxSinkLimits,
@@ -13,10 +14,10 @@ import {
   resolveInfluxSinkLimits,
   resolveInfluxWriter,
 } from './influx-sink-options.ts';
-import { InfluxSpill } from './influx-spill.ts';
-import { type LaneCounts, laneIndex, SeriesLane, type SeriesLaneHost } from './series-lane.ts';
+import { InfluxSinkPressure, type InfluxSinkPressureHost } from './influx-sink-pressure.ts';
+import type { InfluxSpill } from './influx-spill.ts';
+import type { LaneCounts, SeriesLaneHost } from './series-lane.ts';
 import { waitForDatabase } from './wait-for-database.ts';
-import { WritableTracker } from './writable-tracker.ts';
 
 export type {
   InfluxSinkOptions,
@@ -24,6 +25,9 @@ export type {
   InfluxSpillStats,
   WritePoints,
 } from './influx-sink-options.ts';
+
+/** How the parts of an {@link InfluxSink} (its lanes, backpressure, closing) see it. */
+type InfluxSinkHost = SeriesLaneHost & InfluxSinkPressureHost & ClosingInfluxSink;
 
 /**
  * A batched InfluxDB writer for any record type, given how a record maps to points.
@@ -68,7 +72,6 @@ export class InfluxSink<T> implements Sink<T> {
   private readonly ensureDatabase: () => Promise<void>;
   private readonly endpoint: string;
   private readonly logger: Logger;
-  private readonly lanes: SeriesLane[];
   private readonly counts: LaneCounts = {
     pointsWritten: 0,
     batchesWritten: 0,
@@ -76,19 +79,15 @@ export class InfluxSink<T> implements Sink<T> {
     pointsDropped: 0,
     batchesDropped: 0,
   };
-  private readonly pressure = new WritableTracker(() => this.clock?.now() ?? 0);
+  private readonly host: InfluxSinkHost;
+  /** The series lanes and the spill queue, with the flush timer and the flushes waiting for them. */
+  private readonly buffer: InfluxSinkBuffer;
+  private readonly pressure: InfluxSinkPressure;
   private readonly stopped = new AbortController();
-  private readonly waiters = new FlushWaiters();
   private clock: Clock | undefined;
   private random: Random | undefined;
   private state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | undefined;
-  private full = false;
-  private spill: InfluxSpill | undefined;
-  private cancelFlushTimer: Cancel | undefined;
-  private pointsOverLimit = 0;
-  /** The spell of spilling (`spills`) whose backpressure was logged. */
-  private holdLoggedFor = -1;
 
   constructor(private readonly options: InfluxSinkOptions<T>) {
     this.name = options.name ?? 'influx';
@@ -99,8 +98,9 @@ export class InfluxSink<T> implements Sink<T> {
     this.endpoint = writer.endpoint;
     this.link = new InfluxLink(writer, this.logger, this.name);
     this.ensureDatabase = writer.ensureDatabase;
-    const host = this.laneHost();
-    this.lanes = Array.from({ length: this.limits.maxInFlight }, () => new SeriesLane(host));
+    this.host = this.createHost();
+    this.buffer = new InfluxSinkBuffer(this.host);
+    this.pressure = new InfluxSinkPressure(this.host);
   }
 
   /** Creates the database if missing, waiting (with a log line per attempt) while InfluxDB is unreachable. */
@@ -111,7 +111,12 @@ export class InfluxSink<T> implements Sink<T> {
     const random = this.options.random ?? createRandom(clock.now());
     this.clock = clock;
     this.random = random;
-    if (this.options.spillDir !== undefined) await this.openSpill(this.options.spillDir);
+    const { spillDir, maxSpillBytes, spillSegmentBytes } = this.options;
+    if (spillDir !== undefined) {
+      const maxBytes = maxSpillBytes ?? DEFAULT_MAX_SPILL_BYTES;
+      const segment = spillSegmentBytes ? { segmentBytes: spillSegmentBytes } : {};
+      await this.buffer.openSpill({ dir: spillDir, maxBytes, ...segment }, () => this.onSettled());
+    }
     await waitForDatabase({
       ensureDatabase: this.ensureDatabase,
       clock,
@@ -130,8 +135,8 @@ export class InfluxSink<T> implements Sink<T> {
     if (this.state !== 'opening') throw new Error(`${this.name}: closed while waiting for ${this.endpoint}`);
     this.state = 'open';
     this.link.reachable = true;
-    if (this.pointsBuffered > 0) this.armFlushTimer();
-    for (const lane of this.lanes) lane.dispatch();
+    if (this.buffer.buffered > 0) this.buffer.armFlushTimer();
+    this.buffer.dispatch();
     this.spill?.pump();
   }
 
@@ -143,31 +148,23 @@ export class InfluxSink<T> implements Sink<T> {
     if (points.length === 0) return;
     const spill = this.spill;
     if (spill?.spilling) {
-      if (spill.full) this.pointsOverLimit += points.length;
+      if (spill.full) this.pressure.spilledOverLimit(points.length);
       spill.append(points);
     } else {
-      const lanes = this.lanes;
-      for (const point of points) lanes[laneIndex(point, lanes.length)]!.add(point);
-      if (!spill) this.checkLimit(points.length);
-      else if (this.pointsBuffered >= this.limits.maxBufferedPoints) {
-        void this.startSpilling(`${this.pointsBuffered} points wait (maxBufferedPoints)`).catch(() => {});
+      const buffer = this.buffer;
+      buffer.add(points);
+      if (!spill) this.pressure.overBuffer(points.length, buffer.buffered);
+      else if (buffer.buffered >= this.limits.maxBufferedPoints) {
+        void buffer.startSpilling(`${buffer.buffered} points wait (maxBufferedPoints)`).catch(() => {});
       }
-      this.armFlushTimer();
+      if (this.state === 'open') buffer.armFlushTimer();
     }
-    if (!this.pressure.held && !this.writable) this.hold();
+    if (!this.pressure.held && !this.writable) this.pressure.hold(this.spill?.stats());
   }
 
   /** Resolves once every point written before the call is acknowledged (or dropped as documented above). */
   flush(): Promise<void> {
-    const spill = this.spill;
-    if (spill?.failure) return Promise.reject(spill.failure);
-    if (spill?.spilling) return spill.sync();
-    if (spill && !this.link.reachable && this.pointsBuffered > 0) {
-      return this.startSpilling('a flush waits while InfluxDB is unreachable');
-    }
-    const targets = this.lanes.map((lane) => lane.markDue());
-    if (this.reached(targets)) return Promise.resolve();
-    return this.waiters.wait(targets);
+    return this.buffer.flush(this.link.reachable);
   }
 
   /** Flushes (for at most `closeTimeoutMs`, then gives up the rest and rejects) and stops every timer. */
@@ -181,9 +178,7 @@ export class InfluxSink<T> implements Sink<T> {
    * spill dir: `maxBufferedPoints` points wait). The runtime holds its sources meanwhile.
    */
   get writable(): boolean {
-    const spill = this.spill;
-    if (!spill) return this.pointsBuffered < this.limits.maxBufferedPoints;
-    return !(spill.spilling && spill.full);
+    return this.pressure.writable(this.buffer.buffered, this.spill);
   }
 
   /** Calls `listener` each time `writable` turns true again; returns the unsubscribe. */
@@ -194,9 +189,9 @@ export class InfluxSink<T> implements Sink<T> {
   stats(): InfluxSinkStats {
     return {
       ...this.counts,
-      pointsBuffered: this.pointsBuffered,
-      batchesInFlight: this.lanes.filter((lane) => lane.busy).length,
-      pointsOverLimit: this.pointsOverLimit,
+      pointsBuffered: this.buffer.buffered,
+      batchesInFlight: this.buffer.batchesInFlight,
+      pointsOverLimit: this.pressure.pointsOverLimit,
       reachable: this.link.reachable,
       ...(this.link.lastError !== undefined ? { lastError: this.link.lastError } : {}),
       backpressured: this.pressure.held,
@@ -205,57 +200,11 @@ export class InfluxSink<T> implements Sink<T> {
     };
   }
 
-  private get pointsBuffered(): number {
-    let total = this.spill?.drainLane.buffered ?? 0;
-    for (const lane of this.lanes) total += lane.buffered;
-    return total;
+  private get spill(): InfluxSpill | undefined {
+    return this.buffer.spill;
   }
 
-  private async openSpill(dir: string): Promise<void> {
-    this.spill = await InfluxSpill.open(
-      {
-        dir,
-        maxBytes: this.options.maxSpillBytes ?? DEFAULT_MAX_SPILL_BYTES,
-        ...(this.options.spillSegmentBytes ? { segmentBytes: this.options.spillSegmentBytes } : {}),
-      },
-      {
-        name: this.name,
-        logger: this.logger,
-        limits: this.limits,
-        lanes: this.lanes,
-        laneHost: this.laneHost(),
-        changed: () => this.onSettled(),
-      },
-    );
-  }
-
-  /**
-   * Spills what waits and makes new points follow it (see {@link InfluxSpill}); the flushes waiting
-   * now resolve once it is fsynced. Returns that.
-   */
-  private startSpilling(reason: string): Promise<void> {
-    const synced = this.spill!.start(reason);
-    this.waiters.handOver(synced);
-    this.spill!.pump();
-    return synced;
-  }
-
-  /** `writable` turned false: the runtime holds the sources from now on. */
-  private hold(): void {
-    this.pressure.hold();
-    const spill = this.spill?.stats();
-    // without a spill the buffer warning (checkLimit) said it; with one, once per spell of spilling
-    if (!spill || this.holdLoggedFor === spill.spills) return;
-    this.holdLoggedFor = spill.spills;
-    const lastError = this.link.lastError ?? 'none';
-    this.logger.warn(
-      { sink: this.name, endpoint: this.endpoint, spillBytes: spill.bytes, lastError },
-      `${this.name}: the spill queue holds ${spill.bytes} bytes (maxSpillBytes); holding the sources ` +
-        `until ${this.endpoint} takes more (last error: ${lastError})`,
-    );
-  }
-
-  private laneHost(): SeriesLaneHost {
+  private createHost(): InfluxSinkHost {
     const sink = this;
     return {
       name: this.name,
@@ -269,13 +218,14 @@ export class InfluxSink<T> implements Sink<T> {
       get random() {
         return sink.random!;
       },
+      now: () => this.clock?.now() ?? 0,
+      reachable: () => this.link.reachable,
+      lastError: () => this.link.lastError,
       canSend: () => this.state === 'open' || this.state === 'closing',
       attempt: (batch) => this.link.attempt(batch),
       failed: (failure) => {
         this.link.failed(failure);
-        if (this.spill && !this.spill.spilling && this.waiters.size > 0 && failure.kind !== 'permanent') {
-          void this.startSpilling('a flush waits while InfluxDB fails').catch(() => {});
-        }
+        this.buffer.writeFailed(failure);
       },
       settled: () => this.onSettled(),
     };
@@ -283,39 +233,8 @@ export class InfluxSink<T> implements Sink<T> {
 
   private onSettled(): void {
     this.spill?.pump();
-    if (this.full && this.pointsBuffered < this.limits.maxBufferedPoints) {
-      this.full = false;
-      this.logger.info({ sink: this.name }, `${this.name}: buffer back under maxBufferedPoints`);
-    }
-    if (this.pressure.held && this.writable) this.pressure.release();
-    this.waiters.settle((targets) => this.reached(targets));
-  }
-
-  private reached(targets: readonly number[]): boolean {
-    return this.lanes.every((lane, i) => lane.settled >= (targets[i] ?? 0));
-  }
-
-  private armFlushTimer(): void {
-    if (this.state !== 'open' || this.cancelFlushTimer || !this.clock) return;
-    this.cancelFlushTimer = this.clock.setTimeout(() => {
-      this.cancelFlushTimer = undefined;
-      for (const lane of this.lanes) lane.markDue();
-    }, this.limits.flushIntervalMs);
-  }
-
-  private checkLimit(added: number): void {
-    const { maxBufferedPoints } = this.limits;
-    const buffered = this.pointsBuffered;
-    if (buffered < maxBufferedPoints) return;
-    this.pointsOverLimit += Math.max(0, Math.min(added, buffered - maxBufferedPoints));
-    if (this.full) return;
-    this.full = true;
-    this.logger.warn(
-      { sink: this.name, endpoint: this.endpoint, buffered, maxBufferedPoints },
-      `${this.name}: ${buffered} points wait for ${this.endpoint} (maxBufferedPoints ${maxBufferedPoints}); ` +
-        'sources that can pause are held, what still arrives is kept in memory (no spill dir) ' +
-        `until InfluxDB catches up (last error: ${this.link.lastError ?? 'none'})`,
-    );
+    this.pressure.settled(this.buffer.buffered, this.spill);
+    this.buffer.settled();
   }
 
   private async shutDown(): Promise<void> {
@@ -324,47 +243,12 @@ export class InfluxSink<T> implements Sink<T> {
     this.stopped.abort();
     const spill = this.spill;
     try {
-      if (spill && !spill.spilling && (!wasOpen || !this.link.reachable) && this.pointsBuffered > 0) {
-        await this.startSpilling(
-          wasOpen ? 'closing while InfluxDB is unreachable' : 'closed before it was open',
-        );
-      } else if (wasOpen) await this.flushWithin(this.limits.closeTimeoutMs);
-      else if (this.pointsBuffered > 0) throw this.abandon(`${this.name} was closed before it was open`);
+      const settling = settleBeforeClose(this.host, this.buffer, wasOpen);
+      if (settling) await settling;
     } finally {
-      this.cancelFlushTimer?.();
-      this.cancelFlushTimer = undefined;
-      for (const lane of this.lanes) lane.stopTimers();
+      this.buffer.stopTimers();
       await spill?.close();
       this.state = 'closed';
     }
-  }
-
-  private flushWithin(timeoutMs: number): Promise<void> {
-    const flushed = this.flush();
-    if (!Number.isFinite(timeoutMs)) return flushed;
-    return new Promise((resolve, reject) => {
-      const cancel = this.clock!.setTimeout(() => {
-        if (this.spill)
-          this.startSpilling(`not acknowledged within ${timeoutMs} ms of close()`).then(resolve, reject);
-        else
-          reject(this.abandon(`${this.endpoint} did not acknowledge them within ${timeoutMs} ms of close()`));
-      }, timeoutMs);
-      flushed.then(() => {
-        cancel();
-        resolve();
-      }, reject);
-    });
-  }
-
-  /** Gives up every unsettled point (counted as dropped), fails pending flushes, returns the error. */
-  private abandon(why: string): Error {
-    const lost = this.pointsBuffered;
-    const error = new Error(
-      `${this.name}: gave up ${lost} points: ${why} (last error: ${this.link.lastError ?? 'none'})`,
-    );
-    this.logger.error({ sink: this.name, endpoint: this.endpoint, lost }, error.message);
-    for (const lane of this.lanes) this.counts.pointsDropped += lane.abandon();
-    this.waiters.rejectAll(error);
-    return error;
   }
 }
