@@ -1,10 +1,12 @@
 import type { Scenario } from '../scenario.ts';
 import { checkpoint100kKeys } from './checkpoint-100k-keys.ts';
+import { detectorThroughput } from './detector-throughput.ts';
 import { engineKeyedSessions, engineKeyedSliding } from './engine-keyed-sliding-and-sessions.ts';
 import { engineKeyedTumbling } from './engine-keyed-tumbling.ts';
 import { engineParallelism } from './engine-parallelism.ts';
 import { mlSmallModels } from './ml-small-models.ts';
 import { mlTfMicroBatchScenarios } from './ml-tf-micro-batch.ts';
+import { mqttAlertLatency } from './mqtt-alert-latency.ts';
 import { mqttEndToEnd } from './mqtt-end-to-end.ts';
 import { stateBytesPerKeyWindow } from './state-bytes-per-key-window.ts';
 
@@ -22,6 +24,8 @@ export const scenarios: readonly Scenario[] = [
   mqttEndToEnd(1, 1, 200_000),
   mqttEndToEnd(0, 100, 20_000),
   mqttEndToEnd(1, 100, 20_000),
+  mqttAlertLatency(),
   mlSmallModels(),
+  detectorThroughput(),
   ...mlTfMicroBatchScenarios(),
 ];
