@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -7,6 +6,7 @@ import { spawnDaemon, waitUntilReady } from '../../services/common/daemon-proces
 import { findExecutable } from '../../services/common/find-executable.ts';
 import { freePort } from '../../services/common/free-port.ts';
 import type { Logger } from '../../services/common/logger.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 
 /** A mosquitto started for one benchmark. */
 export interface BenchMosquitto {
@@ -69,17 +69,6 @@ export async function startBenchMosquitto(
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** utime + stime of a Linux process in seconds (fields 14 and 15 of /proc/<pid>/stat, in 1/100 s). */
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function acceptsConnections(host: string, port: number): Promise<boolean> {
