@@ -2,13 +2,16 @@ import { seriesKey } from './reading.ts';
 
 /** Devices remembered by default before the interner starts over. */
 const DEFAULT_MAX_DEVICES = 65_536;
+/** Metrics remembered per device; a device sending more names gets fresh keys for the rest. */
+const MAX_METRICS_PER_DEVICE = 1_024;
 
 /**
  * {@link seriesKey} that returns the same string object for the same (device, metric) pair. A key
  * built fresh per reading must be flattened and hashed again by every `Map` it is looked up in (the
  * keyed state, the key-group cache): on the per-reading path that cost as much as the window's
  * aggregate. An interned key carries its hash. Bounded: after `maxDevices` distinct devices the
- * cache is dropped and refilled, so key churn cannot grow it.
+ * cache is dropped and refilled, and a device's first 1,024 metric names are remembered, so key
+ * churn cannot grow it.
  *
  * @example
  * const keys = new SeriesKeyInterner();
@@ -34,7 +37,7 @@ export class SeriesKeyInterner {
     let key = keys.get(metric);
     if (key === undefined) {
       key = seriesKey(device, metric);
-      keys.set(metric, key);
+      if (keys.size < MAX_METRICS_PER_DEVICE) keys.set(metric, key);
     }
     return key;
   }

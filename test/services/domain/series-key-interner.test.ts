@@ -10,6 +10,12 @@ describe('SeriesKeyInterner', () => {
     expect(keys.key('boiler-2', 'temperature')).toBe('boiler-2/temperature');
   });
 
+  it('stays right past the metrics it remembers for one device', () => {
+    const keys = new SeriesKeyInterner();
+    for (let i = 0; i < 2_000; i++) expect(keys.key('d', `m${i}`)).toBe(`d/m${i}`);
+    expect(keys.key('d', 'm1999')).toBe('d/m1999');
+  });
+
   it('stays right when it starts over after maxDevices devices', () => {
     const keys = new SeriesKeyInterner(2);
     for (let round = 0; round < 3; round++) {
