@@ -126,6 +126,12 @@ function detailsOf(m: AlertLatencyMeasurement): Record<string, number | string> 
         ? 'n/a'
         : Math.round(m.readout.eventLoopLagP99Seconds * 1000),
     behind: `${m.behind}(max ${m.maxBehind})`,
+    checkpoints: m.readout.checkpointsCompleted ?? 'n/a',
+    checkpointKeys: m.readout.checkpointLastKeys ?? 'n/a',
+    checkpointMaxPauseMs:
+      m.readout.checkpointMaxPauseSeconds === undefined
+        ? 'n/a'
+        : Math.round(m.readout.checkpointMaxPauseSeconds * 1000),
     ...(m.failed > 0 ? { publishFailed: m.failed } : {}),
     ...(m.readout.deadLetters ? { deadLetters: m.readout.deadLetters } : {}),
   };

@@ -34,6 +34,12 @@ export interface EddyReadout {
   readonly heapTotalBytes?: number;
   readonly externalBytes?: number;
   readonly eventLoopLagP99Seconds?: number;
+  /** Checkpoints completed so far. */
+  readonly checkpointsCompleted?: number;
+  /** Longest capture pause of any checkpoint so far, in seconds. */
+  readonly checkpointMaxPauseSeconds?: number;
+  /** Keys held in the last completed checkpoint. */
+  readonly checkpointLastKeys?: number;
 }
 
 const TOKEN = 'soak-test-token-0123456789abcdef';
@@ -148,6 +154,9 @@ export class EddyProcess {
       heapTotalBytes: gauge('eddy_nodejs_heap_size_total_bytes'),
       externalBytes: gauge('eddy_nodejs_external_memory_bytes'),
       eventLoopLagP99Seconds: gauge('eddy_nodejs_eventloop_lag_p99_seconds'),
+      checkpointsCompleted: gauge('eddy_checkpoints_completed_total'),
+      checkpointMaxPauseSeconds: gauge('eddy_checkpoint_max_pause_seconds'),
+      checkpointLastKeys: gauge('eddy_checkpoint_last_keys'),
     };
     return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as EddyReadout;
   }
