@@ -1,6 +1,7 @@
 import { connect } from 'mqtt';
 import { MqttSource } from '../../services/connectors/mqtt/mqtt-source.ts';
-import { type Reading, seriesKey, splitSeriesKey } from '../../services/domain/reading.ts';
+import { type Reading, splitSeriesKey } from '../../services/domain/reading.ts';
+import { seriesKeySelector } from '../../services/domain/series-key-interner.ts';
 import type { WindowAggregate } from '../../services/domain/window-aggregate.ts';
 import { summaryStats } from '../../services/engine/aggregates/summary-stats.ts';
 import type { Sink } from '../../services/engine/api/sink.ts';
@@ -143,7 +144,7 @@ export const sharedSubscriptionJob = defineJobModule<SharedDrainArgs>((env, args
       .withQuietPeriod(DEFAULT_JOB.quietPeriodMs),
     'mqtt-shared',
   );
-  const keyed = readings.keyBy((r) => seriesKey(r.device, r.metric));
+  const keyed = readings.keyBy(seriesKeySelector());
   env.setRecordCodec(keyed, readingCodec);
   const aggregates = keyed.window(TumblingEventTimeWindows.of(DEFAULT_JOB.windowMs)).aggregate(
     summaryStats((r: Reading) => r.value),

@@ -3,7 +3,8 @@ import { resolveMembers } from '../../ml/operators/detect-detector.ts';
 import { rowInput, seriesInput } from '../../ml/operators/detect-inputs.ts';
 import { deviceRows } from '../../ml/operators/keyed-models.ts';
 import type { AnomalyEvent } from '../domain/anomaly.ts';
-import { type Reading, seriesKey } from '../domain/reading.ts';
+import type { Reading } from '../domain/reading.ts';
+import { seriesKeySelector } from '../domain/series-key-interner.ts';
 import type { DataStream } from '../engine/api/data-stream.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
 import { readingCodec } from '../engine/runtime/channels/reading-codec.ts';
@@ -86,7 +87,7 @@ function defineDetector(
   };
   const selected = onlyMetrics(readings, step.metrics, `detector ${step.name}`);
   if (step.per === 'series') {
-    const keyed = selected.keyBy((r) => seriesKey(r.device, r.metric), `key-by(detector ${step.name})`);
+    const keyed = selected.keyBy(seriesKeySelector(), `key-by(detector ${step.name})`);
     env.setRecordCodec(keyed, readingCodec);
     return detectAnomalies(keyed, { ...common, input: seriesInput }).uid(uid);
   }

@@ -3,7 +3,7 @@ import type { AnomalyEvent } from '../domain/anomaly.ts';
 import type { LateReading } from '../domain/late-reading.ts';
 import type { Prediction } from '../domain/prediction.ts';
 import { type Reading, splitSeriesKey } from '../domain/reading.ts';
-import { SeriesKeyInterner } from '../domain/series-key-interner.ts';
+import { seriesKeySelector } from '../domain/series-key-interner.ts';
 import type { WindowAggregate } from '../domain/window-aggregate.ts';
 import type { AggregateFields } from '../engine/aggregates/combine-aggregates.ts';
 import { namedAggregates } from '../engine/aggregates/named-aggregates.ts';
@@ -159,10 +159,7 @@ function pickExtras(fields: AggregateFields, names: readonly string[]): Record<s
 function keySelector(key: readonly KeyPart[]): KeySelector<Reading, string> {
   const device = key.includes('device');
   const metric = key.includes('metric');
-  if (device && metric) {
-    const keys = new SeriesKeyInterner();
-    return (r) => keys.key(r.device, r.metric);
-  }
+  if (device && metric) return seriesKeySelector();
   if (device) return (r) => r.device;
   return (r) => r.metric;
 }

@@ -14,7 +14,8 @@ import type { ModelMetricsReport, ModelVersion } from '../../ml/operators/model-
 import { forecastScoring, predictionScoring } from '../../ml/operators/prequential-outcomes.ts';
 import { rowExample } from '../../ml/operators/row-example.ts';
 import type { Prediction } from '../domain/prediction.ts';
-import { type Reading, seriesKey, splitSeriesKey } from '../domain/reading.ts';
+import { type Reading, splitSeriesKey } from '../domain/reading.ts';
+import { seriesKeySelector } from '../domain/series-key-interner.ts';
 import { DataStream } from '../engine/api/data-stream.ts';
 import type { Sink } from '../engine/api/sink.ts';
 import type { StreamEnvironment } from '../engine/api/stream-environment.ts';
@@ -132,7 +133,7 @@ function forecastPerSeries(
   }
   const uid = modelUid(step.name);
   const keyed = onlyMetrics(readings, step.metrics, `model ${step.name}`).keyBy(
-    (r) => seriesKey(r.device, r.metric),
+    seriesKeySelector(),
     `key-by(model ${step.name})`,
   );
   env.setRecordCodec(keyed, readingCodec);

@@ -1,4 +1,4 @@
-import { seriesKey } from './reading.ts';
+import { type Reading, seriesKey } from './reading.ts';
 
 /** Devices remembered by default before the interner starts over. */
 const DEFAULT_MAX_DEVICES = 65_536;
@@ -41,4 +41,16 @@ export class SeriesKeyInterner {
     }
     return key;
   }
+}
+
+/**
+ * A `keyBy` selector of a reading's series (`device/metric`) that hands out interned keys: one
+ * {@link SeriesKeyInterner} per selector, so per job step (and per thread at parallelism > 1).
+ *
+ * @example
+ * readings.keyBy(seriesKeySelector(), 'key-by(series)');
+ */
+export function seriesKeySelector(): (reading: Reading) => string {
+  const keys = new SeriesKeyInterner();
+  return (r) => keys.key(r.device, r.metric);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seriesKey } from '../../../services/domain/reading.ts';
-import { SeriesKeyInterner } from '../../../services/domain/series-key-interner.ts';
+import { SeriesKeyInterner, seriesKeySelector } from '../../../services/domain/series-key-interner.ts';
 
 describe('SeriesKeyInterner', () => {
   it('gives the series key of a device and metric', () => {
@@ -21,5 +21,12 @@ describe('SeriesKeyInterner', () => {
     for (let round = 0; round < 3; round++) {
       for (const device of ['a', 'b', 'c']) expect(keys.key(device, 'm')).toBe(`${device}/m`);
     }
+  });
+
+  it('seriesKeySelector keys a reading by its series', () => {
+    const select = seriesKeySelector();
+    expect(select({ device: 'boiler-1', metric: 'temperature', ts: 0, value: 1 })).toBe(
+      'boiler-1/temperature',
+    );
   });
 });
