@@ -9,12 +9,14 @@ import {
   type DecodeTelemetryOptions,
 } from './decode-telemetry-result.ts';
 import { explainIsoTimestamp, parseIsoTimestamp } from './iso-timestamp.ts';
-import { DEFAULT_PAYLOAD_MAPPING, describeTimeFormat, readEventTime } from './payload-mapping.ts';
+import {
+  DEFAULT_PAYLOAD_MAPPING,
+  describeTimeFormat,
+  MAX_EPOCH_MS,
+  readEventTime,
+} from './payload-mapping.ts';
 import { escapeUnprintable, quoteForReason } from './printable-text.ts';
 import { TelemetryScanner } from './telemetry-scanner.ts';
-
-/** Largest |ts| a JavaScript Date can represent (±100,000,000 days around 1970). */
-const MAX_EPOCH_MS = 8.64e15;
 
 /** What `Buffer#toString('utf8')` puts in place of each ill-formed byte sequence. */
 const REPLACEMENT_CHARACTER = '\ufffd';
@@ -48,12 +50,9 @@ export function decodeTelemetry(
   payload: Buffer,
   options: DecodeTelemetryOptions = {},
 ): DecodeResult {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  if (payload.length > maxBytes) {
-    return fail('too_large', `payload is ${payload.length} bytes, the limit is ${maxBytes}`);
-  }
   const mapping = options.payload ?? DEFAULT_PAYLOAD_MAPPING;
-  if (mapping.timeFormat === 'auto') {
+  const withinSize = payload.length <= (options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  if (withinSize && mapping.timeFormat === 'auto') {
     const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
     const readings = scanner.scan(deviceId, payload, mapping, maxRecords, options);
     if (readings !== undefined) return { ok: true, readings };

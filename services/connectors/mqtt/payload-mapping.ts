@@ -73,7 +73,7 @@ export function compilePayloadMapping(mapping: PayloadMapping = {}): CompiledPay
 export const DEFAULT_PAYLOAD_MAPPING: CompiledPayloadMapping = compilePayloadMapping();
 
 /** Largest |ts| a JavaScript Date can represent (±100,000,000 days around 1970). */
-const MAX_EPOCH_MS = 8.64e15;
+export const MAX_EPOCH_MS = 8.64e15;
 
 const EPOCH_UNITS = {
   epoch_ms: { ms: 1, name: 'epoch milliseconds' },

@@ -1,8 +1,6 @@
 import type { Reading } from '../../domain/reading.ts';
-import type { CompiledPayloadMapping } from './payload-mapping.ts';
+import { type CompiledPayloadMapping, MAX_EPOCH_MS } from './payload-mapping.ts';
 
-/** Largest |ts| a JavaScript Date can represent (±100,000,000 days around 1970). */
-const MAX_EPOCH_MS = 8.64e15;
 /** Longest metric name (the metric name pattern's limit). */
 const MAX_METRIC_NAME = 64;
 /** Longest field name the fast path reads (time fields may be longer than metric names). */
