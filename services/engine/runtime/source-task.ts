@@ -144,7 +144,7 @@ export class SourceTask<T> implements SourceContext<T> {
         this.maxTimestamp = maxTimestamp;
         this.recordsOut += out;
       }
-      if (!this.ended) this.advanceWatermark(generator.currentWatermark(now));
+      this.emitWatermark(now);
     });
   }
 
@@ -275,9 +275,10 @@ export class SourceTask<T> implements SourceContext<T> {
     this.output.collect(record, timestamp);
   }
 
-  private emitWatermark(): void {
+  /** `now`: processing time, when the caller has just read it. */
+  private emitWatermark(now = this.clock.now()): void {
     if (this.ended) return;
-    this.advanceWatermark(this.generator.currentWatermark(this.clock.now()));
+    this.advanceWatermark(this.generator.currentWatermark(now));
   }
 
   private advanceWatermark(watermark: number): void {
