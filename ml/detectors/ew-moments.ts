@@ -32,6 +32,14 @@ export class EwMoments {
     return Math.sqrt(this.variance);
   }
 
+  /**
+   * How many values the moments rest on: every one seen while they are the running moments, then
+   * `(2 - alpha) / alpha`, the effective sample size of exponential weights (39 for 0.05).
+   */
+  get effectiveCount(): number {
+    return Math.min(this.n, (2 - this.alpha) / this.alpha);
+  }
+
   toJSON(): [number, number, number] {
     return [this.n, this.mean, this.variance];
   }

@@ -90,7 +90,7 @@ export class SeasonalResidual extends UnivariateDetector<SeasonalResidualParams>
   protected scoreValue(value: number, ts: number): number {
     const m = this.buckets.get(this.bucketOf(ts));
     if (!m || m.n < this.params.warmup) return 0;
-    return thresholdScore(predictiveZ(value - m.mean, m.std, this.effectiveCount(m)), this.threshold());
+    return thresholdScore(predictiveZ(value - m.mean, m.std, m.effectiveCount), this.threshold());
   }
 
   /**
@@ -104,22 +104,13 @@ export class SeasonalResidual extends UnivariateDetector<SeasonalResidualParams>
     return Math.max(threshold, Math.SQRT2 * erfcinv(perValue));
   }
 
-  /**
-   * How many values a bucket's moments rest on: all it has seen while they are the running ones
-   * (`1/alpha` values), then `(2 - alpha) / alpha`, the effective sample size of exponential weights.
-   */
-  private effectiveCount(m: EwMoments): number {
-    const { alpha } = this.params;
-    return Math.min(m.n, (2 - alpha) / alpha);
-  }
-
   protected explainValue(value: number, ts: number): AnomalyExplanation {
     const bucket = this.bucketOf(ts);
     const m = this.buckets.get(bucket);
     if (!m || m.n < this.params.warmup) {
       return warmingUp(m?.n ?? 0, this.params.warmup, `values for ${this.bucketLabel(bucket)}`);
     }
-    const n = this.effectiveCount(m);
+    const n = m.effectiveCount;
     const z = predictiveZ(value - m.mean, m.std, n);
     const threshold = this.threshold();
     const band = predictiveDeviation(threshold, m.std, n);

@@ -25,4 +25,12 @@ describe('EwMoments', () => {
   it('refuses alpha outside (0, 1]', () => {
     expect(() => new EwMoments(0)).toThrow('alpha must be in (0, 1], got 0');
   });
+
+  it('rests on every value while running, then on (2 - alpha) / alpha of them', () => {
+    const m = new EwMoments(0.05);
+    for (let i = 0; i < 10; i++) m.update(i);
+    expect(m.effectiveCount).toBe(10);
+    for (let i = 0; i < 100; i++) m.update(i);
+    expect(m.effectiveCount).toBeCloseTo(39, 12);
+  });
 });
