@@ -24,40 +24,35 @@ export async function compareWithBaseline(
   const warm = readings.slice(0, Math.min(warmUp, readings.length));
   await engineOn(warm);
   baselineOn(warm);
-  let engineBest = Number.POSITIVE_INFINITY;
-  let baselineBest = Number.POSITIVE_INFINITY;
-  let windows = { engine: 0, baseline: 0 };
-  const runEngine = async () => {
+  const time = async (run: (r: readonly BenchReading[]) => Promise<number> | number) => {
     collect();
-    const run = await timed(() => engineOn(readings));
-    engineBest = Math.min(engineBest, run.seconds);
-    windows = { ...windows, engine: run.value };
+    return timed(() => run(readings));
   };
-  const runBaseline = async () => {
-    collect();
-    const run = await timed(() => baselineOn(readings));
-    baselineBest = Math.min(baselineBest, run.seconds);
-    windows = { ...windows, baseline: run.value };
+  const engine = { seconds: Number.POSITIVE_INFINITY, windows: 0 };
+  const baseline = { seconds: Number.POSITIVE_INFINITY, windows: 0 };
+  const keepBest = (best: typeof engine, run: { seconds: number; value: number }) => {
+    best.seconds = Math.min(best.seconds, run.seconds);
+    best.windows = run.value;
   };
   for (let round = 0; round < COMPARE_ROUNDS; round++) {
     if (round % 2 === 0) {
-      await runBaseline();
-      await runEngine();
+      keepBest(baseline, await time(baselineOn));
+      keepBest(engine, await time(engineOn));
     } else {
-      await runEngine();
-      await runBaseline();
+      keepBest(engine, await time(engineOn));
+      keepBest(baseline, await time(baselineOn));
     }
   }
-  if (windows.engine !== windows.baseline) {
-    throw new Error(`engine emitted ${windows.engine} windows, baseline ${windows.baseline}: results differ`);
+  if (engine.windows !== baseline.windows) {
+    throw new Error(`engine emitted ${engine.windows} windows, baseline ${baseline.windows}: results differ`);
   }
-  const eventsPerSec = readings.length / engineBest;
-  const baselineEventsPerSec = readings.length / baselineBest;
+  const eventsPerSec = readings.length / engine.seconds;
+  const baselineEventsPerSec = readings.length / baseline.seconds;
   return {
     eventsPerSec,
     baselineEventsPerSec,
     details: {
-      windows: windows.engine,
+      windows: engine.windows,
       ratioToBaseline: Number((eventsPerSec / baselineEventsPerSec).toFixed(3)),
       rounds: COMPARE_ROUNDS,
     },
