@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTOR_SPECS } from '../../../ml/detectors/registry.ts';
 import { type DetectorCatalog, detectorStepSpecs } from '../../../services/config/detector-step-specs.ts';
-import { JobFileError } from '../../../services/config/job-file-error.ts';
 import type { DetectorFile } from '../../../services/config/job-file-schema.ts';
 import { JOB_DEFAULTS, type SourceSpec } from '../../../services/config/job-spec.ts';
 import { parseJobFile } from '../../../services/config/parse-job-file.ts';
 import type { PathProblem } from '../../../services/config/schema-problems.ts';
+import { jobFileProblems as problems } from './support/job-file-problems.ts';
 
 /** A job file: a window, then `detectors:` followed by `detectors` (lines as written under it). */
 const job = (...detectors: string[]) =>
   ['name: demo', 'windows: [{ type: tumbling, size: 10s }]', 'detectors:', ...detectors, ''].join('\n');
-
-/** The job file's problems as printed, one string per line. */
-function problems(text: string): string[] {
-  try {
-    parseJobFile(text, 'job.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(JobFileError);
-    return (error as Error).message.split('\n');
-  }
-  throw new Error('expected the job file to be refused');
-}
 
 const decision = {
   threshold: JOB_DEFAULTS.detectors.threshold,

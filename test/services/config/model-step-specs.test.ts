@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { JobFileError } from '../../../services/config/job-file-error.ts';
 import { JOB_DEFAULTS } from '../../../services/config/job-spec.ts';
 import { parseJobFile } from '../../../services/config/parse-job-file.ts';
+import { jobFileProblems as problems } from './support/job-file-problems.ts';
 
 /** A job file: a window, then `models:` followed by `models` (lines as written under it). */
 const job = (...models: string[]) =>
   ['name: demo', 'windows: [{ type: tumbling, size: 10s }]', 'models:', ...models, ''].join('\n');
-
-/** The job file's problems as printed, one string per line. */
-function problems(text: string): string[] {
-  try {
-    parseJobFile(text, 'job.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(JobFileError);
-    return (error as Error).message.split('\n');
-  }
-  throw new Error('expected the job file to be refused');
-}
 
 const defaults = {
   timeFeatures: JOB_DEFAULTS.models.timeFeatures,

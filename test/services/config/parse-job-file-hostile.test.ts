@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobFileError } from '../../../services/config/job-file-error.ts';
-import { parseJobFile } from '../../../services/config/parse-job-file.ts';
-
-/** The problems of a job file that must fail, one `file:line:column: …` string each. */
-function problems(text: string): string[] {
-  try {
-    parseJobFile(text, 'job.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(JobFileError);
-    return (error as Error).message.split('\n');
-  }
-  throw new Error('the job file was accepted');
-}
+import { jobFileProblems as problems } from './support/job-file-problems.ts';
 
 const WINDOWS = 'windows: [{ type: tumbling, size: 10s }]';
 

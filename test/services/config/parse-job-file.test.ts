@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { JobFileError } from '../../../services/config/job-file-error.ts';
+import type { JobFileError } from '../../../services/config/job-file-error.ts';
 import { JOB_DEFAULTS } from '../../../services/config/job-spec.ts';
 import { parseJobFile } from '../../../services/config/parse-job-file.ts';
-
-/** The job file's problems as printed, one string per line. */
-function problems(text: string): string[] {
-  try {
-    parseJobFile(text, 'job.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(JobFileError);
-    return (error as Error).message.split('\n');
-  }
-  throw new Error('expected the job file to be refused');
-}
+import { jobFileProblems as problems } from './support/job-file-problems.ts';
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
 
