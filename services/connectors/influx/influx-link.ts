@@ -3,6 +3,9 @@ import type { Logger } from '../../common/logger.ts';
 import type { InfluxWriter } from './influx-sink-options.ts';
 import { describeWriteFailure, PointsRefusedError, type WriteFailure } from './influx-write-failure.ts';
 
+/** Points in one HTTP write request at most (about 2 ms of line-protocol serialisation). */
+export const POINTS_PER_REQUEST = 500;
+
 /**
  * An `InfluxSink`'s link to InfluxDB: one write attempt of a batch (re-creating the database first
  * when a write said it is missing), and what the last contact said (`reachable`, `lastError`).
@@ -35,13 +38,26 @@ export class InfluxLink {
     if (failure.kind === 'missing-database') this.needsDatabase = true;
   }
 
-  private write(batch: IPoint[]): Promise<void> {
-    try {
-      return this.writer.writePoints(batch).then(() => {
-        this.reachable = true;
-      });
-    } catch (error) {
-      return Promise.reject(new PointsRefusedError(error));
+  /**
+   * Writes `batch` in requests of at most {@link POINTS_PER_REQUEST}, one after the other: the
+   * client turns a request's points into line protocol synchronously (a few µs a point), so a
+   * 5,000-point batch in one request would hold the thread for tens of ms; between two requests
+   * records flow. A request that fails fails the batch, which is sent again whole (InfluxDB
+   * overwrites a point with the same series and time, so the requests that succeeded repeat
+   * harmlessly).
+   */
+  private async write(batch: IPoint[]): Promise<void> {
+    for (let start = 0; start < batch.length; start += POINTS_PER_REQUEST) {
+      const points =
+        batch.length <= POINTS_PER_REQUEST ? batch : batch.slice(start, start + POINTS_PER_REQUEST);
+      let written: Promise<void>;
+      try {
+        written = this.writer.writePoints(points);
+      } catch (error) {
+        throw new PointsRefusedError(error);
+      }
+      await written;
+      this.reachable = true;
     }
   }
 
