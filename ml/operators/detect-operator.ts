@@ -9,10 +9,13 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
 import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import { EventTimeTimers } from '../../services/engine/time/event-time-timers.ts';
+import { checkEstimatorFormat, SnapshotTemplate } from '../core/snapshot-template.ts';
 import type { AnomalyDetector, DetectorSpec, TimerDrivenDetector } from '../detectors/detector.ts';
 import { isTimerDriven } from '../detectors/detector.ts';
+import { changesInBackground } from '../tf/background-training.ts';
 import { decide, decisionFor, noIncident, wouldOpen } from './alert-decision.ts';
 import { createStepDetector, type DetectorChoice, resolveMembers } from './detect-detector.ts';
 import { anomalyEvent, type DetectorInput } from './detect-inputs.ts';
@@ -20,7 +23,8 @@ import {
   type DetectEntry,
   type DetectShape,
   restoreDetectEntries,
-  snapshotDetectEntries,
+  type SavedDetectKey,
+  saveDetectEntry,
 } from './detect-state.ts';
 
 /** What a {@link DetectOperator} runs: the detector, the decision, and how a record is read. */
@@ -87,6 +91,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   private readonly newDetector: () => AnomalyDetector;
   private readonly timerDriven: boolean;
   private readonly shape: DetectShape;
+  private readonly template: SnapshotTemplate;
 
   // checkpointed
   private readonly entries = new Map<string, DetectEntry>();
@@ -94,6 +99,9 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
 
   // rebuilt from the entries on restore
   private readonly timers = new EventTimeTimers<string>();
+
+  // not checkpointed: a checkpoint's copy-on-write capture of the entries
+  private readonly capture: CopyOnWriteCapture<string, DetectEntry, SavedDetectKey>;
 
   constructor(config: DetectOperatorConfig<IN>) {
     super(config.name);
@@ -104,6 +112,12 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
     const { combine } = config.detector;
     this.newDetector = () => createStepDetector(members, combine, config.specs);
     this.timerDriven = isTimerDriven(this.newDetector()); // also refuses a detector it cannot build, now
+    const background = members.some((m) => changesInBackground(m.spec.create(m.params)));
+    this.template = new SnapshotTemplate(this.newDetector().snapshot());
+    this.capture = new CopyOnWriteCapture(
+      (key, entry) => saveDetectEntry(key, entry, this.expiry.lastSeenOf(key), this.template),
+      { deferred: !background },
+    );
     this.shape = {
       layout: 1,
       per: config.per,
@@ -120,8 +134,8 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   processElement(record: IN, timestamp: number): void {
     this.recordsIn++;
     const input = this.config.input(record);
-    this.expiry.seen(input.key, timestamp);
     const entry = this.entryOf(input);
+    this.expiry.seen(input.key, timestamp);
     const { detector } = entry;
     const decision = this.decisionOf(entry);
     if (decision !== 'off') {
@@ -151,25 +165,30 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
     };
   }
 
-  /** Every key's detector, incident and timer by key group, and the watermark. */
+  /**
+   * Every key's detector, incident and timer by key group (captured copy-on-write: saved by the
+   * encoder, or before a record changes them), and the watermark.
+   */
   snapshotState(_checkpointId: number): OperatorSnapshot {
     return {
       uid: this.uid,
       kind: 'detect',
       shape: this.shape,
-      keyGroups: snapshotDetectEntries(this.entries, (key) => this.expiry.lastSeenOf(key)),
+      keyGroups: this.capture.begin(this.entries),
       keys: this.entries.size,
-      operatorState: { watermark: this.watermark },
+      operatorState: { watermark: this.watermark, estimatorFormat: this.template.format },
     };
   }
 
   /** After `open()`, before any input: the keys of the groups this subtask owns, and their timers. */
   restoreState(restored: RestoredOperator): void {
     checkShapeCompatible(this.uid, restored.shape, this.shape);
+    checkEstimatorFormat(this.uid, restored.operatorStates, this.template);
     try {
       restoreDetectEntries(
         restored.keyGroups,
         () => this.newDetector(),
+        this.template,
         this.entries,
         (key, lastSeen) => this.expiry.restore(key, lastSeen),
       );
@@ -189,6 +208,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   private readonly dropKey = (key: string): void => {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
+    this.capture.beforeWrite(key, entry);
     if (entry.timer !== null) this.timers.delete(key, 0, entry.timer);
     this.entries.delete(key);
   };
@@ -197,6 +217,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
   private readonly onTimer = (key: string, _namespace: number, time: number): void => {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
+    this.capture.beforeWrite(key, entry);
     entry.timer = null;
     const detector = entry.detector as TimerDrivenDetector;
     const decision = this.decisionOf(entry);
@@ -226,6 +247,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
     return decisionFor(this.config.decision, this.overrides, entry.device, entry.metrics);
   }
 
+  /** The entry of the record's key, ready to change (saved first if a checkpoint's capture needs it). */
   private entryOf(input: DetectorInput): DetectEntry {
     let entry = this.entries.get(input.key);
     if (entry === undefined) {
@@ -240,6 +262,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
       };
       this.entries.set(input.key, entry);
     } else {
+      this.capture.beforeWrite(input.key, entry);
       entry.device = input.device;
       entry.metrics = input.metrics;
     }

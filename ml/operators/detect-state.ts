@@ -1,8 +1,6 @@
-import { copyPlain } from '../../services/engine/state/copy-plain.ts';
-import type { EstimatorSnapshot } from '../core/estimator.ts';
+import type { SnapshotTemplate } from '../core/snapshot-template.ts';
 import type { AnomalyDetector, DetectorParamValue } from '../detectors/detector.ts';
 import type { IncidentState } from './alert-decision.ts';
-import { byKeyGroup } from './keyed-model-snapshots.ts';
 
 /** One key of a detect operator: its detector, incident, the subject events name, its timer. */
 export interface DetectEntry {
@@ -39,15 +37,16 @@ export interface DetectShape {
 
 /**
  * How one key is stored in a key group: `[key, device, metrics, detector snapshot, incident open,
- * last incident closed (null: never), pending timer (null: none), last seen]`. JSON-safe. Last
- * seen (the latest event time of the key's records, for idle-key expiry) is absent in checkpoints
- * written before it.
+ * last incident closed (null: never), pending timer (null: none), last seen]`. JSON-safe. The
+ * detector snapshot is compacted against the operator's `SnapshotTemplate` (whole in checkpoints
+ * written before it). Last seen (the latest event time of the key's records, for idle-key expiry)
+ * is absent in checkpoints written before it.
  */
 export type SavedDetectKey = [
   key: string,
   device: string,
   metrics: string[],
-  detector: EstimatorSnapshot,
+  detector: unknown,
   open: boolean,
   closedAt: number | null,
   timer: number | null,
@@ -55,43 +54,43 @@ export type SavedDetectKey = [
 ];
 
 /**
- * Every key as plain data (detector snapshots copied), by key group, with its last-seen time from
- * `lastSeenOf`.
+ * One key as plain data (its detector snapshot copied, compacted against `template`), with its
+ * last-seen time: what a key group of a detect operator's snapshot lists (see `CopyOnWriteCapture`).
  *
  * @example
- * snapshotDetectEntries(entries, (key) => expiry.lastSeenOf(key));
- * // Map { 17 => [['boiler-1|temperature', 'boiler-1', ['temperature'], {...}, false, null, null, 1700000000000]] }
+ * saveDetectEntry('boiler-1|temperature', entry, 1700000000000, template);
+ * // ['boiler-1|temperature', 'boiler-1', ['temperature'], { '~learned': {...} }, false, null, null, 1700000000000]
  */
-export function snapshotDetectEntries(
-  entries: ReadonlyMap<string, DetectEntry>,
-  lastSeenOf: (key: string) => number,
-): Map<number, SavedDetectKey[]> {
-  return byKeyGroup(
-    entries,
-    (key, e): SavedDetectKey => [
-      key,
-      e.device,
-      [...e.metrics],
-      copyPlain(e.detector.snapshot()),
-      e.incident.open,
-      e.incident.closedAt,
-      e.timer,
-      lastSeenOf(key),
-    ],
-  );
+export function saveDetectEntry(
+  key: string,
+  e: DetectEntry,
+  lastSeen: number,
+  template: SnapshotTemplate,
+): SavedDetectKey {
+  return [
+    key,
+    e.device,
+    [...e.metrics],
+    template.compact(e.detector.snapshot()),
+    e.incident.open,
+    e.incident.closedAt,
+    e.timer,
+    lastSeen,
+  ];
 }
 
 /**
- * Reads back key groups written by {@link snapshotDetectEntries} into `into`: a fresh detector from
- * `rebuild` per key, restored from its snapshot (which refuses another detector or parameters);
- * `seen` gets each key's last-seen time (undefined in older checkpoints).
+ * Reads back key groups of {@link saveDetectEntry} lists into `into`: a fresh detector from
+ * `rebuild` per key, restored from its snapshot expanded by `template` (`restore` refuses another
+ * detector or parameters); `seen` gets each key's last-seen time (undefined in older checkpoints).
  *
  * @example
- * restoreDetectEntries(restored.keyGroups, () => createStepDetector(members, 'max'), entries, (k, t) => expiry.restore(k, t));
+ * restoreDetectEntries(restored.keyGroups, () => createStepDetector(members, 'max'), template, entries, (k, t) => expiry.restore(k, t));
  */
 export function restoreDetectEntries(
   groups: Iterable<readonly [number, unknown]>,
   rebuild: () => AnomalyDetector,
+  template: SnapshotTemplate,
   into: Map<string, DetectEntry>,
   seen: (key: string, lastSeen: number | undefined) => void,
 ): void {
@@ -100,7 +99,7 @@ export function restoreDetectEntries(
     for (const saved of data as SavedDetectKey[]) {
       const [key, device, metrics, snapshot, open, closedAt, timer, lastSeen] = saved;
       const detector = rebuild();
-      detector.restore(snapshot);
+      detector.restore(template.expand(snapshot));
       into.set(key, {
         keyGroup,
         detector,

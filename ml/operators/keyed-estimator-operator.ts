@@ -9,16 +9,19 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
 import { copyPlain } from '../../services/engine/state/copy-plain.ts';
 import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
-import type { TrainsInBackground } from '../tf/background-training.ts';
+import { checkEstimatorFormat, SnapshotTemplate } from '../core/snapshot-template.ts';
+import { changesInBackground, type TrainsInBackground } from '../tf/background-training.ts';
 import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
 import {
   type EstimatorHolder,
   type KeyedModelEntry,
   restoreKeyedModels,
-  snapshotKeyedModels,
+  type SavedKeyedModel,
+  saveKeyedModel,
 } from './keyed-model-snapshots.ts';
 import { fullModelParams, type ModelChoice, type ModelParamValue } from './model-handle.ts';
 import type { ModelVersion } from './model-outputs.ts';
@@ -99,6 +102,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   private readonly params: Readonly<Record<string, ModelParamValue>>;
   private readonly modelName: string;
   private readonly newModel: () => M;
+  private readonly template: SnapshotTemplate;
 
   // checkpointed
   private readonly models = new Map<K, KeyedModelEntry<M>>();
@@ -107,6 +111,9 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
 
   // derived from the models on restore
   private readonly dirty = new Set<K>();
+
+  // not checkpointed: a checkpoint's copy-on-write capture of the models
+  private readonly capture: CopyOnWriteCapture<K, KeyedModelEntry<M>, SavedKeyedModel<K>>;
 
   /** `create` builds a key's model from the spec and full hyperparameters (and refuses a model type it cannot run). */
   constructor(
@@ -122,7 +129,12 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     this.versions = new EventTimeSchedule(config.versionEveryMs ?? DEFAULT_VERSION_EVERY_MS);
     this.expiry = new IdleKeyExpiry<K>(config.stateTtlMs);
     this.newModel = () => create(this.spec, this.params);
-    this.newModel(); // refuses a model it cannot run, now
+    const { estimator } = this.newModel(); // also refuses a model it cannot run, now
+    this.template = new SnapshotTemplate(estimator.snapshot());
+    this.capture = new CopyOnWriteCapture(
+      (key, entry) => saveKeyedModel(key, entry, this.expiry.lastSeenOf(key), this.template),
+      { deferred: !changesInBackground(estimator) },
+    );
   }
 
   /** The model of `key`, if it has seen a record (for tests and inspection). */
@@ -160,26 +172,34 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     };
   }
 
-  /** Every key's model snapshot (copied) by key group, the watermark and the version schedule. */
+  /**
+   * Every key's model snapshot by key group (captured copy-on-write: saved by the encoder, or
+   * before a record changes the model), the watermark and the version schedule.
+   */
   snapshotState(_checkpointId: number): OperatorSnapshot {
-    const { groups, keys } = snapshotKeyedModels(this.models, (key) => this.expiry.lastSeenOf(key));
     return {
       uid: this.uid,
       kind: this.kind,
       shape: this.stateShape(),
-      keyGroups: groups,
-      keys,
-      operatorState: { watermark: this.watermark, versions: this.versions.toJSON() },
+      keyGroups: this.capture.begin(this.models),
+      keys: this.models.size,
+      operatorState: {
+        watermark: this.watermark,
+        versions: this.versions.toJSON(),
+        estimatorFormat: this.template.format,
+      },
     };
   }
 
   /** After `open()`, before any input: the models of the key groups this subtask owns. */
   restoreState(restored: RestoredOperator): void {
     checkShapeCompatible(this.uid, restored.shape, this.stateShape());
+    checkEstimatorFormat(this.uid, restored.operatorStates, this.template);
     try {
       restoreKeyedModels(
         restored.keyGroups,
         () => this.newModel(),
+        this.template,
         this.models,
         (key, lastSeen) => this.expiry.restore(key, lastSeen),
       );
@@ -195,15 +215,20 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     this.versions.restore(states.map((s) => s.versions));
   }
 
-  /** The entry of `key` for its record at event time `ts`, made with a fresh model when the key is new. */
+  /**
+   * The entry of `key` for its record at event time `ts`, ready to change (saved first if a
+   * checkpoint's capture needs it), made with a fresh model when the key is new.
+   */
   protected entryOf(key: K, ts: number): KeyedModelEntry<M> {
-    this.expiry.seen(key, ts);
     let entry = this.models.get(key);
     if (entry === undefined) {
       const keyGroup = keyGroupOf(key, this.context.maxParallelism);
       entry = { keyGroup, model: this.newModel(), learned: 0, version: 0, lastTs: -Infinity, dirty: false };
       this.models.set(key, entry);
+    } else {
+      this.capture.beforeWrite(key, entry);
     }
+    this.expiry.seen(key, ts);
     return entry;
   }
 
@@ -220,6 +245,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   /** An expired key: its model (and its background trainer, if any) goes. */
   private readonly dropKey = (key: K): void => {
     const entry = this.models.get(key);
+    if (entry !== undefined) this.capture.beforeWrite(key, entry);
     this.models.delete(key);
     this.dirty.delete(key);
     const trainer = entry?.model.estimator as Partial<TrainsInBackground> | undefined;
@@ -231,6 +257,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     const { name: estimator, type } = this.spec;
     for (const key of inKeyOrder(this.dirty)) {
       const entry = this.models.get(key)!;
+      this.capture.beforeWrite(key, entry);
       entry.dirty = false;
       entry.version++;
       const version: ModelVersion = {

@@ -1,6 +1,6 @@
 import type { Key } from '../../services/engine/api/functions.ts';
-import { copyPlain } from '../../services/engine/state/copy-plain.ts';
-import type { EstimatorSnapshot, OnlineEstimator } from '../core/estimator.ts';
+import type { OnlineEstimator } from '../core/estimator.ts';
+import type { SnapshotTemplate } from '../core/snapshot-template.ts';
 import type { ModelHandle } from './model-handle.ts';
 
 /** What a keyed operator keeps per key: anything holding an estimator (a model handle, a forecaster). */
@@ -31,7 +31,7 @@ export interface KeyedModelEntry<M extends EstimatorHolder = ModelHandle> {
  */
 export type SavedKeyedModel<K extends Key> = [
   key: K,
-  model: EstimatorSnapshot,
+  model: unknown,
   learned: number,
   version?: number,
   lastTs?: number,
@@ -61,44 +61,44 @@ export function byKeyGroup<K, E extends { readonly keyGroup: number }, S>(
 }
 
 /**
- * Every key's model as plain data, by key group: `Map<group, SavedKeyedModel[]>`, with each key's
- * last-seen time from `lastSeenOf`. The model snapshots are copied, so that learning after the
- * call does not change them.
+ * One key's model as plain data, with its last-seen time: what a key group of a keyed model
+ * operator's snapshot lists. The model snapshot is copied (compacted against `template`), so that
+ * learning after the call does not change it (see `CopyOnWriteCapture`).
  *
  * @example
- * snapshotKeyedModels(new Map([['boiler-1', entry]]), (key) => expiry.lastSeenOf(key));
- * // { groups: Map { 17 => [['boiler-1', { kind: 'linear-regression', ... }, 42, 3, 1700000000000, true, 1700000000000]] }, keys: 1 }
+ * saveKeyedModel('boiler-1', entry, 1700000000000, template);
+ * // ['boiler-1', { '~learned': { weights: ... } }, 42, 3, 1700000000000, true, 1700000000000]
  */
-export function snapshotKeyedModels<K extends Key, M extends EstimatorHolder>(
-  models: ReadonlyMap<K, KeyedModelEntry<M>>,
-  lastSeenOf: (key: K) => number,
-): { groups: Map<number, SavedKeyedModel<K>[]>; keys: number } {
-  const groups = byKeyGroup(
-    models,
-    (key, entry): SavedKeyedModel<K> => [
-      key,
-      copyPlain(entry.model.estimator.snapshot()),
-      entry.learned,
-      entry.version,
-      entry.lastTs,
-      entry.dirty,
-      lastSeenOf(key),
-    ],
-  );
-  return { groups, keys: models.size };
+export function saveKeyedModel<K extends Key, M extends EstimatorHolder>(
+  key: K,
+  entry: KeyedModelEntry<M>,
+  lastSeen: number,
+  template: SnapshotTemplate,
+): SavedKeyedModel<K> {
+  return [
+    key,
+    template.compact(entry.model.estimator.snapshot()),
+    entry.learned,
+    entry.version,
+    entry.lastTs,
+    entry.dirty,
+    lastSeen,
+  ];
 }
 
 /**
- * Reads back the key groups written by {@link snapshotKeyedModels}: for each saved key, `rebuild`
- * makes a fresh model from the key's group and the snapshot restores into it; `seen` gets the
- * key's last-seen time (the time learned for older checkpoints; undefined if neither is known).
+ * Reads back key groups of {@link saveKeyedModel} lists: for each saved key, `rebuild`
+ * makes a fresh model from the key's group and the snapshot, expanded by `template`, restores into
+ * it; `seen` gets the key's last-seen time (the time learned for older checkpoints; undefined if
+ * neither is known).
  *
  * @example
- * restoreKeyedModels(restored.keyGroups, () => createModelHandle(spec, params), models, (k, t) => expiry.restore(k, t));
+ * restoreKeyedModels(restored.keyGroups, () => createModelHandle(spec, params), template, models, (k, t) => expiry.restore(k, t));
  */
 export function restoreKeyedModels<K extends Key, M extends EstimatorHolder>(
   groups: Iterable<readonly [number, unknown]>,
   rebuild: (keyGroup: number) => M,
+  template: SnapshotTemplate,
   into: Map<K, KeyedModelEntry<M>>,
   seen: (key: K, lastSeen: number | undefined) => void,
 ): void {
@@ -115,7 +115,7 @@ export function restoreKeyedModels<K extends Key, M extends EstimatorHolder>(
         lastSeen,
       ] = saved;
       const model = rebuild(keyGroup);
-      model.estimator.restore(snapshot);
+      model.estimator.restore(template.expand(snapshot));
       into.set(key, { keyGroup, model, learned, version, lastTs, dirty });
       seen(key, typeof lastSeen === 'number' ? lastSeen : Number.isFinite(lastTs) ? lastTs : undefined);
     }

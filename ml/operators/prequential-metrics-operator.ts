@@ -7,6 +7,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import { CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
 import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { MetricState } from '../evaluation/metric.ts';
 import {
@@ -14,7 +15,6 @@ import {
   type PrequentialEvaluationState,
 } from '../evaluation/prequential-evaluation.ts';
 import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
-import { byKeyGroup } from './keyed-model-snapshots.ts';
 import type { ModelMetricsReport } from './model-outputs.ts';
 import type { Scoring } from './prequential-outcomes.ts';
 
@@ -95,6 +95,16 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
   // derived from the entries on restore
   private readonly dirty = new Set<string>();
 
+  // not checkpointed: a checkpoint's copy-on-write capture of the entries
+  private readonly capture = new CopyOnWriteCapture<string, MetricsEntry<O>, SavedMetrics>((key, e) => [
+    key,
+    e.evaluation.snapshot(),
+    e.version,
+    e.lastTs,
+    e.dirty,
+    this.expiry.lastSeenOf(key),
+  ]);
+
   constructor(config: PrequentialMetricsConfig<IN, O>) {
     super(config.name);
     this.config = config;
@@ -108,8 +118,9 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     this.recordsIn++;
     const scored = this.config.outcome(record);
     if (scored === undefined) return;
-    this.expiry.seen(scored.key, timestamp);
     const entry = this.entryOf(scored.key);
+    this.capture.beforeWrite(scored.key, entry);
+    this.expiry.seen(scored.key, timestamp);
     entry.evaluation.update(scored.outcome);
     entry.version = scored.version;
     if (timestamp > entry.lastTs) entry.lastTs = timestamp;
@@ -135,22 +146,11 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
   }
 
   snapshotState(_checkpointId: number): OperatorSnapshot {
-    const groups = byKeyGroup(
-      this.entries,
-      (key, e): SavedMetrics => [
-        key,
-        e.evaluation.snapshot(),
-        e.version,
-        e.lastTs,
-        e.dirty,
-        this.expiry.lastSeenOf(key),
-      ],
-    );
     return {
       uid: this.uid,
       kind: 'prequential-metrics',
       shape: this.stateShape(),
-      keyGroups: groups,
+      keyGroups: this.capture.begin(this.entries),
       keys: this.entries.size,
       operatorState: { reports: this.reports.toJSON() },
     };
@@ -180,6 +180,8 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
 
   /** An expired key: its metrics go. */
   private readonly dropKey = (key: string): void => {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) this.capture.beforeWrite(key, entry);
     this.entries.delete(key);
     this.dirty.delete(key);
   };
@@ -203,6 +205,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     const { model } = this.config;
     for (const key of inKeyOrder(this.dirty)) {
       const entry = this.entries.get(key)!;
+      this.capture.beforeWrite(key, entry);
       entry.dirty = false;
       const { evaluation, version, lastTs: ts } = entry;
       const common = { model, key, version, ts };

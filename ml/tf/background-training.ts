@@ -15,6 +15,17 @@ export interface TrainsInBackground {
 }
 
 /**
+ * Whether `model` changes on its own, between records (a round finishing, TensorFlow.js loading):
+ * its state must be copied at a checkpoint's barrier, not later (see `CopyOnWriteCapture`).
+ *
+ * @example
+ * changesInBackground(new AutoencoderDetector({})); // true
+ */
+export function changesInBackground(model: object): boolean {
+  return typeof (model as Partial<TrainsInBackground>).whenIdle === 'function';
+}
+
+/**
  * Scores how anomalous an example is (River's `AnomalyDetector`): higher is more anomalous;
  * `learnOne` learns what normal looks like. 0 before any learning.
  */

@@ -4,6 +4,7 @@ import type {
   RestoredOperator,
 } from '../../services/engine/checkpoint/checkpoint-types.ts';
 import { isCheckpointed } from '../../services/engine/checkpoint/checkpointed.ts';
+import { resolveKeyGroups } from '../../services/engine/checkpoint/deferred-key-group.ts';
 import { decodeTaskSnapshot, encodeTaskSnapshot } from '../../services/engine/checkpoint/snapshot-codec.ts';
 import type { Output } from '../../services/engine/runtime/output.ts';
 import type { StreamOperator } from '../../services/engine/runtime/stream-operator.ts';
@@ -69,8 +70,17 @@ export class OperatorHarness<IN, OUT> {
     return this.output.splice(0, this.output.length);
   }
 
-  /** The operator's snapshot for checkpoint `id` (the operator must be checkpointed). */
+  /**
+   * The operator's snapshot for checkpoint `id` (the operator must be checkpointed), its deferred
+   * key groups resolved at once, as if encoded right away.
+   */
   snapshot(id = 1): OperatorSnapshot {
+    const snapshot = this.deferredSnapshot(id);
+    return { ...snapshot, keyGroups: resolveKeyGroups(snapshot.keyGroups) };
+  }
+
+  /** The operator's snapshot as `snapshotState` returns it: key groups may be deferred (`DeferredKeyGroup`). */
+  deferredSnapshot(id = 1): OperatorSnapshot {
     const operator = this.operator;
     if (!isCheckpointed(operator)) throw new Error(`operator ${operator.name} is not checkpointed`);
     return operator.snapshotState(id);

@@ -48,7 +48,10 @@ export interface OperatorSnapshot {
   /** What kind of operator wrote it (`window`, `keyed-process`, `source`...), for messages and inspection. */
   readonly kind: string;
   readonly shape: StateShape;
-  /** Keyed state by key group: restoring at another parallelism moves whole groups. */
+  /**
+   * Keyed state by key group: restoring at another parallelism moves whole groups. A value may be a
+   * `DeferredKeyGroup` (resolved by the encoder, after the pause; see `deferred-key-group.ts`).
+   */
   readonly keyGroups: Map<number, unknown>;
   /** State not split by key (e.g. a source's positions); restored as a list, one per old subtask. */
   readonly operatorState?: unknown;

@@ -14,6 +14,9 @@ import type { OperatorSnapshot, RestoredOperator } from './checkpoint-types.ts';
  *   before the barrier was processed, none after. It captures the state *synchronously* and
  *   returns data that later processing does not change (copies, not live objects); encoding and
  *   writing happen afterwards, off the record path. Its duration is the pause a checkpoint costs.
+ *   A key group's value may be a `DeferredKeyGroup` that the encoder resolves later, in a slice:
+ *   operators with many live per-key objects capture them copy-on-write (`CopyOnWriteCapture`),
+ *   so the pause does not grow with their keys.
  * - `prepareCheckpoint` (optional) right after `snapshotState`, for effects that must be durable
  *   before the checkpoint completes: a sink flushes here. The checkpoint completes only after the
  *   returned promise resolves; records keep flowing meanwhile.

@@ -7,6 +7,7 @@ import {
   type StateShape,
   type TaskSnapshot,
 } from './checkpoint-types.ts';
+import { resolveKeyGroup } from './deferred-key-group.ts';
 
 /**
  * The task snapshot file format: `EDDYSNAP` (8 bytes), the format version (uint32 big-endian), then
@@ -60,6 +61,11 @@ export function encodeTaskSnapshot(snapshot: TaskSnapshot): Buffer {
 export interface SlicedEncodeOptions {
   /** Packed bytes after which a slice ends and the event loop gets a turn. Default 256 KiB (~1 ms). */
   readonly sliceBytes?: number;
+  /**
+   * Time after which a slice ends, whatever it packed (ms). Default 1: deferred key groups
+   * (`DeferredKeyGroup`) copy state before packing it, which costs more than the bytes show.
+   */
+  readonly sliceMs?: number;
   /** Gives the event loop a turn between slices. Default `setImmediate`. */
   readonly yieldToLoop?: () => Promise<void>;
   /** Measures the slices (ms); default `performance.now`. Only measured: slices end by bytes. */
@@ -78,14 +84,16 @@ export interface SlicedEncoding {
 }
 
 const DEFAULT_SLICE_BYTES = 256 * 1024;
+const DEFAULT_SLICE_MS = 1;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Encodes like {@link encodeTaskSnapshot}, byte for byte, without stalling the thread: key groups
- * are packed one by one, and after each `sliceBytes` of packed state the event loop gets a turn
- * (records keep flowing meanwhile). The snapshot must not change while this runs, which
- * `Checkpointed.snapshotState` guarantees (it returns copies). The last slice assembles the body
- * (copying the packed groups: memcpy speed).
+ * are packed one by one (a deferred group is resolved just before), and after each `sliceBytes`
+ * of packed state or `sliceMs` of work the event loop gets a turn (records keep flowing
+ * meanwhile). The snapshot must not change while this runs, which `Checkpointed.snapshotState`
+ * guarantees (it returns copies, or deferred groups that resolve to the state at the barrier).
+ * The last slice assembles the body (copying the packed groups: memcpy speed).
  *
  * @example
  * const { bytes, longestSliceMs } = await encodeTaskSnapshotSliced(snapshot);
@@ -96,6 +104,7 @@ export async function encodeTaskSnapshotSliced(
   options: SlicedEncodeOptions = {},
 ): Promise<SlicedEncoding> {
   const sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   const yieldToLoop = options.yieldToLoop ?? nextTurn;
   const now = options.now ?? (() => performance.now());
   // The capture that produced `snapshot` ran in this turn: encode from the next one, so no slice
@@ -118,7 +127,7 @@ export async function encodeTaskSnapshotSliced(
       const packed = packGroup(operator, snapshot, group, state);
       head.keyGroups.set(group, packed);
       packedInSlice += packed.length;
-      if (packedInSlice >= sliceBytes) {
+      if (packedInSlice >= sliceBytes || now() - sliceStart >= sliceMs) {
         endSlice();
         await yieldToLoop();
         slices++;
@@ -187,7 +196,7 @@ function packGroup(
       `operator "${operator.uid}" of ${snapshot.task}#${snapshot.subtask}: key group ${group} is outside the task's range [${range.start}, ${range.end}]`,
     );
   }
-  return packr.pack(state);
+  return packr.pack(resolveKeyGroup(state));
 }
 
 /** Reads and checks the header; returns the format version. Throws a {@link CheckpointError} saying why. */

@@ -100,7 +100,8 @@ export class IdleKeyExpiry<K extends Key> {
 
   /**
    * Drops, through `drop`, every key whose expiry time is at or before `watermark`; returns how
-   * many. Nothing expires with expiry off, nor at the final watermark.
+   * many. `lastSeenOf` still answers for the key during its `drop`. Nothing expires with expiry
+   * off, nor at the final watermark.
    */
   expire(watermark: number, drop: (key: K) => void): number {
     if (this.ttlMs === undefined || watermark >= MAX_WATERMARK) return 0;
@@ -116,8 +117,8 @@ export class IdleKeyExpiry<K extends Key> {
       if (bucket === undefined) continue;
       this.buckets.delete(time);
       for (const key of bucket) {
+        drop(key); // first: `drop` may still read the key's last-seen time (a checkpoint's copy)
         this.lastSeen.delete(key);
-        drop(key);
         count++;
       }
     }

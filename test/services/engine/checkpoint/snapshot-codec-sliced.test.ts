@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DeferredKeyGroup } from '../../../../services/engine/checkpoint/deferred-key-group.ts';
 import { sha256Hex } from '../../../../services/engine/checkpoint/durable-files.ts';
 import {
   decodeTaskSnapshot,
@@ -15,6 +16,7 @@ describe('encodeTaskSnapshotSliced', () => {
     let clock = 0;
     const encoded = await encodeTaskSnapshotSliced(snapshot, {
       sliceBytes: 500,
+      sliceMs: Number.POSITIVE_INFINITY,
       yieldToLoop: async () => {
         turns++;
       },
@@ -26,6 +28,41 @@ describe('encodeTaskSnapshotSliced', () => {
     // One turn before the first slice (the capture's turn stays short), then one between slices.
     expect(encoded.slices).toBe(turns);
     expect(encoded.longestSliceMs).toBeGreaterThan(0);
+  });
+
+  it('also ends a slice after sliceMs of work, and resolves deferred key groups in their slice', async () => {
+    const plain = taskSnapshot(Array.from({ length: 6 }, (_, g) => g));
+    const resolvedIn: number[] = [];
+    let turns = 0;
+    const [operator] = plain.operators;
+    const deferred = {
+      ...plain,
+      operators: [
+        {
+          ...operator!,
+          keyGroups: new Map(
+            [...operator!.keyGroups].map(([g, state]) => [
+              g,
+              new DeferredKeyGroup(() => {
+                resolvedIn.push(turns);
+                return state;
+              }),
+            ]),
+          ),
+        },
+      ],
+    };
+    let clock = 0;
+    const encoded = await encodeTaskSnapshotSliced(deferred, {
+      sliceMs: 1,
+      yieldToLoop: async () => {
+        turns++;
+      },
+      now: () => (clock += 1), // each read advances 1 ms: every group takes a slice
+    });
+    expect(Buffer.compare(encoded.bytes, encodeTaskSnapshot(plain))).toBe(0);
+    expect(resolvedIn).toEqual([1, 2, 3, 4, 5, 6]); // one group a slice, none in the capture's turn
+    expect(encoded.slices).toBe(7);
   });
 
   it('refuses a key group outside the task range, as the synchronous encoder does', async () => {
