@@ -1,5 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import { type Logger, silentLogger, stripCredentials } from '../services/common/logger.ts';
+import { sendWithoutDelay } from '../services/connectors/mqtt/no-delay.ts';
 import type { Publisher, PublishOptions } from './publisher.ts';
 
 export interface MqttPublisherOptions {
@@ -84,6 +85,7 @@ export class MqttPublisher implements Publisher {
         connectTimeout: timeoutMs,
         reconnectPeriod: 1_000,
       });
+      sendWithoutDelay(client);
       let lastError: Error | undefined;
       const timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       const cleanup = () => {

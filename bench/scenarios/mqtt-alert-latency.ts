@@ -32,7 +32,8 @@ const ONE_PER_MESSAGE: AlertLatencyShape = {
 };
 
 /**
- * Publish → alert latency at 10,000 readings/s through a real Mosquitto. Starts `mosquitto` and
+ * Publish → alert latency at 10,000 readings/s through a real Mosquitto (with `set_tcp_nodelay
+ * true`, as README recommends for low latency). Starts `mosquitto` and
  * `influxd` on free loopback ports, then, for each shape, a fresh `eddy start --mqtt <mosquitto>`
  * (the default job, writing to that InfluxDB) in a child process. One mqtt.js client publishes at
  * QoS 1 on `sensors/<id>/telemetry` (`{"ts": now, "m0": …, …}`, Gaussian noise): 20 s of warm-up
@@ -58,7 +59,9 @@ export function mqttAlertLatency(): Scenario {
     async run() {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const workDir = await mkdtemp(join(tmpdir(), 'eddy-bench-alert-latency-'));
-      const broker = await startBenchMosquitto();
+      // Nagle's algorithm off on the broker's sockets (README: "Latency"): with it on, a subscriber
+      // that holds its PUBACKs until a checkpoint (Eddy's exactly-once) gets its messages ~10 ms late.
+      const broker = await startBenchMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
       const [httpPort, bindPort] = await freePorts(2);
       let influxd: Awaited<ReturnType<typeof startInfluxd>> | undefined;
       let failed = false;

@@ -3,8 +3,8 @@ import type { Logger } from '../../common/logger.ts';
 import type { InfluxWriter } from './influx-sink-options.ts';
 import { describeWriteFailure, PointsRefusedError, type WriteFailure } from './influx-write-failure.ts';
 
-/** Points in one HTTP write request at most (about 2 ms of line-protocol serialisation). */
-export const POINTS_PER_REQUEST = 500;
+/** Points in one HTTP write request at most (a few ms of line-protocol serialisation). */
+export const POINTS_PER_REQUEST = 250;
 
 /**
  * An `InfluxSink`'s link to InfluxDB: one write attempt of a batch (re-creating the database first

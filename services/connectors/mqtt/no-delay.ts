@@ -1,0 +1,20 @@
+import type { MqttClient } from 'mqtt';
+
+/**
+ * Turns Nagle's algorithm off on `client`'s connection, now and after every reconnection, so a
+ * small packet (a PUBACK, an alert) leaves at once instead of waiting for the broker to acknowledge
+ * the previous segment: with the receiver's delayed ACKs that wait is tens of ms. What
+ * `set_tcp_nodelay true` does on Mosquitto's side (README: "Latency").
+ *
+ * @example
+ * const client = connect(url, options);
+ * sendWithoutDelay(client);
+ */
+export function sendWithoutDelay(client: MqttClient): void {
+  const apply = () => {
+    const stream = client.stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+    stream?.setNoDelay?.(true);
+  };
+  apply();
+  client.on('connect', apply);
+}
