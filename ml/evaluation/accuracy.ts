@@ -35,4 +35,10 @@ export class Accuracy implements LabelMetric {
   restore(state: MetricState): void {
     [this.n = 0, this.correct = 0] = numbersOf(state, 2, this.name);
   }
+
+  merge(state: MetricState): void {
+    const [n = 0, correct = 0] = numbersOf(state, 2, this.name);
+    this.n += n;
+    this.correct += correct;
+  }
 }

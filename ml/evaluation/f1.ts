@@ -62,6 +62,13 @@ export class F1 implements LabelMetric {
     const [tp = 0, fp = 0, fn = 0] = numbersOf(state, 3, this.name);
     this.counts = { tp, fp, fn };
   }
+
+  merge(state: MetricState): void {
+    const [tp = 0, fp = 0, fn = 0] = numbersOf(state, 3, this.name);
+    this.counts.tp += tp;
+    this.counts.fp += fp;
+    this.counts.fn += fn;
+  }
 }
 
 /**
@@ -100,13 +107,19 @@ export class MacroF1 implements LabelMetric {
 
   restore(state: MetricState): void {
     this.classes.clear();
+    this.merge(state);
+  }
+
+  merge(state: MetricState): void {
     for (const entry of listOf(state, this.name)) {
       const [label, ...counts] = listOf(entry, this.name);
       if (typeof label !== 'string' && typeof label !== 'number') {
         throw new Error(`${this.name}: cannot restore a class labelled ${JSON.stringify(label)}`);
       }
       const [tp = 0, fp = 0, fn = 0, seen = 0] = numbersOf(counts, 4, this.name);
-      this.classes.set(label, { tp, fp, fn, seen });
+      const c = this.classes.get(label);
+      if (c === undefined) this.classes.set(label, { tp, fp, fn, seen });
+      else Object.assign(c, { tp: c.tp + tp, fp: c.fp + fp, fn: c.fn + fn, seen: c.seen + seen });
     }
   }
 

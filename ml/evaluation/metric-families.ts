@@ -33,11 +33,12 @@ export interface OutcomeMetric<O> {
   get(): number;
   snapshot(): MetricState;
   restore(state: MetricState): void;
+  merge(state: MetricState): void;
 }
 
 /**
  * The prequential metrics of one type of model, fresh, in report order: what
- * `PrequentialEvaluation` keeps twice (cumulative and rolling) per model and key.
+ * `PrequentialEvaluation` keeps per model and key (cumulative, and per block of the rolling window).
  *
  * @example
  * regressionMetrics().map((m) => m.name); // ['mae', 'rmse', 'r2']
@@ -98,6 +99,7 @@ function fedBy<O, T, P>(metric: Metric<T, P>, pair: (outcome: O) => readonly [T,
     get: () => metric.get(),
     snapshot: () => metric.snapshot(),
     restore: (state) => metric.restore(state),
+    merge: (state) => metric.merge(state),
   };
 }
 

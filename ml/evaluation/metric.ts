@@ -30,6 +30,12 @@ export interface Metric<Truth, Prediction> {
   snapshot(): MetricState;
   /** Replaces its state with a snapshot of a metric of the same kind; throws, naming it, for another shape. */
   restore(state: MetricState): void;
+  /**
+   * Adds the pairs of the metric of the same kind whose snapshot is `state`, as if this one had
+   * been updated with them too (what rolling windows of blocks combine). Throws, naming it, for
+   * another shape.
+   */
+  merge(state: MetricState): void;
 }
 
 /** A regression metric. */

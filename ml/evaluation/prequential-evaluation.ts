@@ -1,22 +1,39 @@
 import type { MetricState } from './metric.ts';
 import type { MetricFamily, OutcomeMetric } from './metric-families.ts';
-import { Ring } from './ring.ts';
 
 /** What {@link PrequentialEvaluation.snapshot} gives: JSON data. */
 export interface PrequentialEvaluationState {
   readonly count: number;
   readonly windowSize: number;
   readonly cumulative: readonly MetricState[];
-  readonly rolling: readonly MetricState[];
-  /** The outcomes in the rolling window, oldest first. */
+  /** Outcomes per block of the rolling window. */
+  readonly blockSize: number;
+  /** The closed blocks' metric states, oldest first, then the open block's (its `fill` outcomes). */
+  readonly blocks: readonly (readonly MetricState[])[];
+  readonly fill: number;
+}
+
+/** What snapshots written before blocks held: the window's outcomes themselves. */
+interface OutcomeWindowState {
+  readonly count: number;
+  readonly windowSize: number;
+  readonly cumulative: readonly MetricState[];
   readonly window: readonly MetricState[];
 }
 
+/** Blocks a rolling window is counted in (fewer for windows under 10 outcomes: one each). */
+const BLOCKS = 10;
+
 /**
- * The prequential metrics of one model (and key): every metric of its family twice, over all
- * outcomes since the start (cumulative) and over the last `windowSize` (rolling, one window of
- * outcomes shared by the family's metrics). Outcomes must be JSON data (they are kept in the
- * window and in snapshots).
+ * The prequential metrics of one model (and key): every metric of its family over all outcomes
+ * since the start (cumulative) and over about the last `windowSize` (rolling).
+ *
+ * The rolling window is counted in blocks, not kept outcome by outcome: `windowSize / 10`
+ * outcomes a block (one for windows under 10), each block a set of the family's metric states,
+ * the oldest dropped whole when a new block opens. So a key costs a few hundred bytes whatever the
+ * window (1,000 outcomes kept as such cost ~85 KB of heap and ~19 KB in every checkpoint), and
+ * the window holds between `windowSize - blockSize + 1` and `windowSize` outcomes
+ * (`rollingCount` says how many). The rolling values merge the blocks' states (`Metric.merge`).
  *
  * @example
  * const e = new PrequentialEvaluation(regressionMetrics, 2);
@@ -25,18 +42,25 @@ export interface PrequentialEvaluationState {
  * e.rolling().mae; // 1 (|1 - 1| + |3 - 1|) / 2
  */
 export class PrequentialEvaluation<O extends MetricState> {
+  readonly blockSize: number;
   private readonly cumulativeMetrics: OutcomeMetric<O>[];
-  private rollingMetrics: OutcomeMetric<O>[];
-  private readonly window: Ring<O>;
+  /** The closed blocks' metric states, oldest first: at most `blocks - 1`. */
+  private closed: (readonly MetricState[])[] = [];
+  private open: OutcomeMetric<O>[];
+  private fill = 0;
+  private readonly maxClosed: number;
   private n = 0;
 
   constructor(
     private readonly family: MetricFamily<O>,
     readonly windowSize: number,
   ) {
-    this.window = new Ring(windowSize);
+    if (!Number.isInteger(windowSize) || windowSize < 1)
+      throw new Error(`rolling window must be an integer >= 1, got ${windowSize}`);
+    this.blockSize = Math.max(1, Math.floor(windowSize / BLOCKS));
+    this.maxClosed = Math.floor(windowSize / this.blockSize) - 1;
     this.cumulativeMetrics = family();
-    this.rollingMetrics = family();
+    this.open = family();
   }
 
   /** Outcomes since the start. */
@@ -46,16 +70,15 @@ export class PrequentialEvaluation<O extends MetricState> {
 
   /** Outcomes in the rolling window. */
   get rollingCount(): number {
-    return this.window.size;
+    return this.closed.length * this.blockSize + this.fill;
   }
 
   update(outcome: O): void {
     this.n++;
     for (const m of this.cumulativeMetrics) m.update(outcome);
-    for (const m of this.rollingMetrics) m.update(outcome);
-    this.window.push(outcome, (oldest) => {
-      for (const m of this.rollingMetrics) m.revert(oldest);
-    });
+    if (this.fill === this.blockSize) this.closeBlock();
+    for (const m of this.open) m.update(outcome);
+    this.fill++;
   }
 
   /** Each metric over every outcome, by name. */
@@ -65,7 +88,13 @@ export class PrequentialEvaluation<O extends MetricState> {
 
   /** Each metric over the window, by name. */
   rolling(): Record<string, number> {
-    return valuesOf(this.rollingMetrics);
+    if (this.closed.length === 0) return valuesOf(this.open);
+    const merged = this.family();
+    const blocks = [...this.closed, this.open.map((m) => m.snapshot())];
+    for (const states of blocks) {
+      for (let i = 0; i < merged.length; i++) merged[i]!.merge(states[i]!);
+    }
+    return valuesOf(merged);
   }
 
   snapshot(): PrequentialEvaluationState {
@@ -73,18 +102,20 @@ export class PrequentialEvaluation<O extends MetricState> {
       count: this.n,
       windowSize: this.windowSize,
       cumulative: this.cumulativeMetrics.map((m) => m.snapshot()),
-      rolling: this.rollingMetrics.map((m) => m.snapshot()),
-      window: this.window.toArray(),
+      blockSize: this.blockSize,
+      blocks: [...this.closed, this.open.map((m) => m.snapshot())],
+      fill: this.fill,
     };
   }
 
   /**
-   * Restores a snapshot of an evaluation of the same family. Taken with another window size, the
-   * rolling metrics are computed afresh from the newest outcomes it kept.
+   * Restores a snapshot of an evaluation of the same family. One taken with another window size
+   * keeps its cumulative metrics, and its rolling window starts empty; one written before blocks
+   * (the window's outcomes) is replayed into blocks.
    */
-  restore(state: PrequentialEvaluationState): void {
+  restore(state: PrequentialEvaluationState | OutcomeWindowState): void {
     const names = this.cumulativeMetrics.map((m) => m.name);
-    if (state.cumulative.length !== names.length || state.rolling.length !== names.length) {
+    if (state.cumulative.length !== names.length) {
       throw new Error(
         `cannot restore metrics ${names.join(', ')} from a snapshot of ${state.cumulative.length} metrics`,
       );
@@ -93,20 +124,43 @@ export class PrequentialEvaluation<O extends MetricState> {
     this.cumulativeMetrics.forEach((m, i) => {
       m.restore(state.cumulative[i]!);
     });
-    const outcomes = state.window as readonly O[];
-    if (state.windowSize === this.windowSize) {
-      this.rollingMetrics.forEach((m, i) => {
-        m.restore(state.rolling[i]!);
-      });
-      this.window.reset(outcomes);
+    this.closed = [];
+    this.open = this.family();
+    this.fill = 0;
+    if ('window' in state) {
+      const outcomes = state.window as readonly O[];
+      for (const outcome of outcomes.slice(Math.max(0, outcomes.length - this.windowSize))) {
+        if (this.fill === this.blockSize) this.closeBlock();
+        for (const m of this.open) m.update(outcome);
+        this.fill++;
+      }
       return;
     }
-    this.rollingMetrics = this.family();
-    this.window.reset([]);
-    for (const outcome of outcomes.slice(Math.max(0, outcomes.length - this.windowSize))) {
-      for (const m of this.rollingMetrics) m.update(outcome);
-      this.window.push(outcome);
+    if (state.windowSize !== this.windowSize || state.blockSize !== this.blockSize) return;
+    const blocks = state.blocks.map((states) => {
+      if (!Array.isArray(states) || states.length !== names.length) {
+        throw new Error(
+          `cannot restore metrics ${names.join(', ')} from a block of ${JSON.stringify(states)}`,
+        );
+      }
+      return states as readonly MetricState[];
+    });
+    const openStates = blocks.pop();
+    this.closed = blocks.slice(Math.max(0, blocks.length - this.maxClosed));
+    if (openStates !== undefined) {
+      for (let i = 0; i < this.open.length; i++) this.open[i]!.restore(openStates[i]!);
     }
+    this.fill = state.fill;
+  }
+
+  /** The open block is full: it joins the closed ones (the oldest leaves), and a new one opens. */
+  private closeBlock(): void {
+    if (this.maxClosed > 0) {
+      if (this.closed.length === this.maxClosed) this.closed.shift();
+      this.closed.push(this.open.map((m) => m.snapshot()));
+    }
+    this.open = this.family();
+    this.fill = 0;
   }
 }
 

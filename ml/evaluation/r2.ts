@@ -40,4 +40,10 @@ export class R2 implements RegressionMetric {
     this.truths = RunningMoments.fromJSON([n, mean, m2]);
     this.squaredErrors = squaredErrors;
   }
+
+  merge(state: MetricState): void {
+    const [n = 0, mean = 0, m2 = 0, squaredErrors = 0] = numbersOf(state, 4, this.name);
+    this.truths.merge(RunningMoments.fromJSON([n, mean, m2]));
+    this.squaredErrors += squaredErrors;
+  }
 }

@@ -53,16 +53,25 @@ export class RocAuc implements ProbaMetric {
   }
 
   restore(state: MetricState): void {
-    const [positives, negatives, scores] = listOf(state, this.name);
-    [this.positives = 0, this.negatives = 0] = numbersOf(
-      [positives ?? null, negatives ?? null],
-      2,
-      this.name,
-    );
+    this.positives = 0;
+    this.negatives = 0;
     this.byScore.clear();
-    for (const entry of listOf(scores ?? null, this.name)) {
-      const [score = 0, pos = 0, neg = 0] = numbersOf(entry, 3, this.name);
-      this.byScore.set(score, [pos, neg]);
+    this.merge(state);
+  }
+
+  merge(state: MetricState): void {
+    const [positives, negatives, scores] = listOf(state, this.name);
+    const [pos = 0, neg = 0] = numbersOf([positives ?? null, negatives ?? null], 2, this.name);
+    const entries = listOf(scores ?? null, this.name).map((entry) => numbersOf(entry, 3, this.name));
+    this.positives += pos;
+    this.negatives += neg;
+    for (const [score = 0, p = 0, n = 0] of entries) {
+      const entry = this.byScore.get(score);
+      if (entry === undefined) this.byScore.set(score, [p, n]);
+      else {
+        entry[0] += p;
+        entry[1] += n;
+      }
     }
   }
 

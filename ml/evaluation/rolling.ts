@@ -63,6 +63,16 @@ export class Rolling<Truth, Prediction> implements Metric<Truth, Prediction> {
       }),
     );
   }
+
+  /** Adds the pairs of another rolling window's snapshot, oldest first (the window keeps its size). */
+  merge(state: MetricState): void {
+    const { pairs } = (state ?? {}) as { pairs?: MetricState };
+    if (pairs === undefined) throw new Error(`rolling ${this.name}: cannot merge ${JSON.stringify(state)}`);
+    for (const pair of listOf(pairs, this.name)) {
+      const [t = null, p = null] = listOf(pair, this.name);
+      this.update(decodePart(t) as Truth, decodePart(p) as Prediction);
+    }
+  }
 }
 
 /** `metric` over the last `window` pairs. */

@@ -40,6 +40,12 @@ export abstract class SummedMetric<Truth, Prediction> implements Metric<Truth, P
     [this.n = 0, this.sum = 0] = numbersOf(state, 2, this.name);
   }
 
+  merge(state: MetricState): void {
+    const [n = 0, sum = 0] = numbersOf(state, 2, this.name);
+    this.n += n;
+    this.sum += sum;
+  }
+
   /** The mean cost, 0 before any pair. */
   protected mean(): number {
     return this.n > 0 ? this.sum / this.n : 0;

@@ -23,7 +23,7 @@ export interface PrequentialMetricsConfig<IN, O extends MetricState> extends Sco
   readonly name: string;
   /** The job's name for the model (the reports' `model`). */
   readonly model: string;
-  /** Predictions the rolling metrics cover. */
+  /** Predictions the rolling metrics cover (counted in blocks, see `PrequentialEvaluation`). */
   readonly rollingWindow: number;
   /** Reports at most this often, in event time. */
   readonly metricsEveryMs: number;

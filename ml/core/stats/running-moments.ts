@@ -35,6 +35,16 @@ export class RunningMoments {
     this.m2 = Math.max(0, this.m2 - delta * (x - this.mean));
   }
 
+  /** Adds the values `other` holds (Chan et al.'s parallel update of the mean and `m2`). */
+  merge(other: RunningMoments): void {
+    if (other.n === 0) return;
+    const n = this.n + other.n;
+    const delta = other.mean - this.mean;
+    this.m2 += other.m2 + (delta * delta * this.n * other.n) / n;
+    this.mean += (delta * other.n) / n;
+    this.n = n;
+  }
+
   /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample); 0 when undefined. */
   variance(ddof = 1): number {
     return this.n > ddof ? this.m2 / (this.n - ddof) : 0;

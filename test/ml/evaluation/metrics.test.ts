@@ -152,3 +152,52 @@ describe('rolling metrics', () => {
     expect(m.get()).toBe(2);
   });
 });
+
+describe('merged metrics', () => {
+  const random = createRandom(9);
+  const regression = Array.from({ length: 90 }, () => [random.normal() * 3 + 1, random.normal()] as const);
+  const labels = Array.from({ length: 90 }, () => [random.int(3), random.int(3)] as const);
+  const scored = Array.from({ length: 90 }, () => {
+    const y = random.int(2);
+    return [y, p1(Math.round((y * 0.3 + random.next() * 0.7) * 20) / 20)] as const;
+  });
+
+  /** A metric fed the first part, merged with one fed the rest, equals one fed everything. */
+  function expectMergeMatchesWhole<T, P>(make: () => Metric<T, P>, pairs: readonly (readonly [T, P])[]) {
+    for (const cut of [0, 1, 40, pairs.length]) {
+      const first = make();
+      fed(first, pairs.slice(0, cut));
+      const rest = make();
+      fed(rest, pairs.slice(cut));
+      first.merge(rest.snapshot());
+      expect(first.get()).toBeCloseTo(fed(make(), pairs), 12);
+    }
+  }
+
+  it('MAE, RMSE and R2 (Chan et al. for the truths’ moments)', () => {
+    expectMergeMatchesWhole(() => new Mae(), regression);
+    expectMergeMatchesWhole(() => new Rmse(), regression);
+    expectMergeMatchesWhole(() => new R2(), regression);
+  });
+
+  it('accuracy, F1 and macro F1', () => {
+    expectMergeMatchesWhole(() => new Accuracy(), labels);
+    expectMergeMatchesWhole(() => new F1(1), labels);
+    expectMergeMatchesWhole(() => new MacroF1(), labels);
+  });
+
+  it('log loss, ROC AUC and a rolling window (which keeps its size)', () => {
+    expectMergeMatchesWhole(() => new LogLoss(), scored);
+    expectMergeMatchesWhole(() => new RocAuc(1), scored);
+    const window = rolling(new Mae(), 5);
+    fed(window, regression.slice(0, 30));
+    const other = rolling(new Mae(), 5);
+    fed(other, regression.slice(30, 33));
+    window.merge(other.snapshot());
+    expect(window.get()).toBeCloseTo(fed(new Mae(), regression.slice(28, 33)), 12);
+  });
+
+  it('refuses another shape, naming the metric', () => {
+    expect(() => new R2().merge([1, 2])).toThrow(/r2: cannot restore from \[1,2\]/);
+  });
+});

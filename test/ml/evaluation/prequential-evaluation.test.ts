@@ -63,7 +63,7 @@ describe('PrequentialEvaluation', () => {
     expect(m.roc_auc).toBe(0.75);
   });
 
-  it('restores from a JSON snapshot and continues exactly; another window size recomputes the rolling part', () => {
+  it('restores from a JSON snapshot and continues exactly; another window size keeps the cumulative part only', () => {
     const random = createRandom(3);
     const outcomes: RegressionOutcome[] = Array.from({ length: 120 }, () => [
       random.normal(),
@@ -83,12 +83,66 @@ describe('PrequentialEvaluation', () => {
 
     const smaller = new PrequentialEvaluation(regressionMetrics, 10);
     smaller.restore(saved);
+    expect([smaller.count, smaller.rollingCount]).toEqual([70, 0]);
     const fresh = new PrequentialEvaluation(regressionMetrics, 10);
-    for (const o of outcomes.slice(60, 70)) fresh.update(o);
-    expect(smaller.count).toBe(70);
+    for (const o of outcomes.slice(70, 80)) {
+      smaller.update(o);
+      fresh.update(o);
+    }
     expect(smaller.rolling()).toEqual(fresh.rolling());
     expect(() => new PrequentialEvaluation(clusteringMetrics, 10).restore(saved)).toThrow(
       /cannot restore metrics inertia from a snapshot of 3 metrics/,
     );
+  });
+
+  it('counts the rolling window in 10 blocks: the last 901 to 1,000 outcomes of a 1,000 window', () => {
+    const random = createRandom(4);
+    const outcomes: RegressionOutcome[] = Array.from({ length: 2_350 }, () => [
+      random.normal(),
+      random.normal(),
+    ]);
+    const e = new PrequentialEvaluation(regressionMetrics, 1_000);
+    expect(e.blockSize).toBe(100);
+    const counts: number[] = [];
+    outcomes.forEach((o, i) => {
+      e.update(o);
+      if ([999, 1_000, 1_049, 2_349].includes(i)) {
+        counts.push(e.rollingCount);
+        const exact = new PrequentialEvaluation(regressionMetrics, 5_000);
+        for (const x of outcomes.slice(i + 1 - e.rollingCount, i + 1)) exact.update(x);
+        const rolling = e.rolling();
+        for (const [name, value] of Object.entries(exact.cumulative()))
+          expect(rolling[name]).toBeCloseTo(value, 10);
+      }
+    });
+    expect(counts).toEqual([1_000, 901, 950, 950]);
+  });
+
+  it('keeps a few hundred bytes per key whatever the window', () => {
+    const e = new PrequentialEvaluation(regressionMetrics, 1_000);
+    for (let i = 0; i < 5_000; i++) e.update([Math.sin(i), Math.cos(i)]);
+    expect(JSON.stringify(e.snapshot()).length).toBeLessThan(1_500);
+  });
+
+  it('restores a snapshot written before blocks (the window of outcomes), replaying it', () => {
+    const outcomes: RegressionOutcome[] = Array.from({ length: 30 }, (_, i) => [i % 7, (i * 3) % 5]);
+    const old = {
+      count: 40,
+      windowSize: 25,
+      cumulative: [
+        [40, 50],
+        [40, 90],
+        [40, 3, 120, 90],
+      ],
+      rolling: [],
+      window: outcomes.slice(5),
+    };
+    const restored = new PrequentialEvaluation(regressionMetrics, 25);
+    restored.restore(old);
+    const replayed = new PrequentialEvaluation(regressionMetrics, 25);
+    for (const o of outcomes.slice(5)) replayed.update(o);
+    expect(restored.count).toBe(40);
+    expect(restored.rolling()).toEqual(replayed.rolling());
+    expect(restored.rollingCount).toBe(replayed.rollingCount);
   });
 });
