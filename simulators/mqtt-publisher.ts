@@ -16,6 +16,11 @@ export interface MqttPublisherOptions {
   /** Give up connecting after this long, ms (default 5000). */
   readonly connectTimeoutMs?: number;
   readonly logger?: Logger;
+  /**
+   * Send each message at once, Nagle's algorithm off (`sendWithoutDelay`): for rare messages that
+   * must be quick (alerts). Default false: many small messages travel in fewer segments.
+   */
+  readonly noDelay?: boolean;
 }
 
 /** TLS settings of an MQTT client (PEM contents, see `loadTlsFiles`). */
@@ -85,7 +90,7 @@ export class MqttPublisher implements Publisher {
         connectTimeout: timeoutMs,
         reconnectPeriod: 1_000,
       });
-      sendWithoutDelay(client);
+      if (options.noDelay) sendWithoutDelay(client);
       let lastError: Error | undefined;
       const timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       const cleanup = () => {

@@ -91,14 +91,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const server: Server = options.tls
     ? createTlsServer(
         {
-          noDelay: true,
           cert: options.tls.cert,
           key: options.tls.key,
           ...(options.tls.ca ? { ca: options.tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
         },
         broker.handle,
       )
-    : createServer({ noDelay: true }, broker.handle);
+    : createServer(broker.handle);
   if (options.tls) {
     server.on('tlsClientError', (error: Error) =>
       logger.debug({ err: error }, `MQTT TLS handshake failed: ${error.message}`),

@@ -244,6 +244,7 @@ async function openAlertPublisher(
   return MqttPublisher.connect({
     url: options.mqttUrl,
     logger,
+    noDelay: true, // alerts: each one out at once
     ...(tls.mqttClient ? { tls: tls.mqttClient } : {}),
   });
 }

@@ -12,7 +12,6 @@ import { DEAD_LETTER_TOPIC, DeadLetterChannel } from './dead-letters.ts';
 import { subscribeWithin } from './mqtt-connection.ts';
 import type { MqttSourceOptions, MqttSourceStats } from './mqtt-source-options.ts';
 import { checkMqttUrl } from './mqtt-url.ts';
-import { sendWithoutDelay } from './no-delay.ts';
 import { compilePayloadMapping } from './payload-mapping.ts';
 import { DEFAULT_RECONNECT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.ts';
 import { subscriptionFilters } from './shared-subscription.ts';
@@ -203,7 +202,6 @@ export class MqttSource implements Source<Reading> {
       connectTimeout: this.connectTimeoutMs,
     };
     const client = connect(url, acks?.clientOptions(options) ?? options);
-    sendWithoutDelay(client);
     this.client = client;
     this.acks = acks;
     const connection = new MqttConnectionHealth(ctx.clock);
