@@ -1,4 +1,5 @@
 import type { Key } from '../api/functions.ts';
+import type { DeferredKeyGroup } from '../checkpoint/deferred-key-group.ts';
 import { keyGroupOf } from '../key-groups.ts';
 import { copyPlain } from './copy-plain.ts';
 import {
@@ -20,6 +21,7 @@ import {
   type StateValueWriter,
   snapshotKeyGroups,
 } from './key-group-snapshot.ts';
+import { KeyedStateCapture } from './keyed-state-capture.ts';
 
 /**
  * Keyed, namespaced state on the heap. A stateful operator sets the current key, then reads and
@@ -51,6 +53,8 @@ export class HeapKeyedStateBackend<K extends Key> {
   private readonly stateNames: string[] = [];
   private current: KeyEntry | undefined;
   private currentKeyValue: K | undefined;
+  /** A checkpoint's copy-on-write capture (see `captureKeyGroups`). */
+  private readonly capture = new KeyedStateCapture<Key>();
   /** Where the incremental sweep resumes (a live iterator: keys added later are reached too). */
   private sweepCursor: Iterator<[K, KeyEntry]> | undefined;
 
@@ -66,7 +70,9 @@ export class HeapKeyedStateBackend<K extends Key> {
 
   setCurrentKey(key: K): void {
     this.currentKeyValue = key;
-    this.current = this.entries.get(key);
+    const entry = this.entries.get(key);
+    this.current = entry;
+    if (entry !== undefined && this.capture.capturing) this.capture.beforeWrite(key, entry);
   }
 
   get currentKey(): K {
@@ -149,6 +155,7 @@ export class HeapKeyedStateBackend<K extends Key> {
         if (next.done) break;
       }
       const [key, entry] = next.value;
+      if (this.capture.capturing) this.capture.beforeWrite(key, entry);
       removed += sweepEntry(entry, sweepers);
       if (entry.slot === NO_INLINE && entry.more === undefined) {
         this.entries.delete(key);
@@ -192,6 +199,20 @@ export class HeapKeyedStateBackend<K extends Key> {
    */
   snapshotKeyGroups(write: StateValueWriter = (_slot, value) => copyPlain(value)): KeyedStateSnapshot<K> {
     return snapshotKeyGroups(this, write);
+  }
+
+  /**
+   * The same columns, captured copy-on-write (see `KeyedStateCapture`): each key group deferred,
+   * written when the encoder resolves it, or key by key before a later record touches the key.
+   */
+  captureKeyGroups(write: StateValueWriter = (_slot, value) => copyPlain(value)): {
+    groups: Map<number, DeferredKeyGroup>;
+    keys: number;
+  } {
+    const captured = this.capture.begin(this.entries, this.stateNames.slice(), write);
+    // the current key may be written without another setCurrentKey: saved now
+    if (this.current !== undefined) this.capture.beforeWrite(this.currentKeyValue!, this.current);
+    return captured;
   }
 
   /**

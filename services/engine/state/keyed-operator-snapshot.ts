@@ -1,4 +1,5 @@
 import type { Key } from '../api/functions.ts';
+import { DeferredKeyGroup } from '../checkpoint/deferred-key-group.ts';
 import type { EventTimeTimers } from '../time/event-time-timers.ts';
 import type { ProcessingTimeTimers } from '../time/processing-time-timers.ts';
 import type { TimerEntry } from '../time/time-heap.ts';
@@ -28,35 +29,45 @@ export interface KeyedOperatorParts<K extends Key> {
 }
 
 /**
- * Snapshots the keyed state and the timers by key group, hashing each key once (timers look up the
- * key group the state pass computed). Values go through `write` (default: deep copies of the stored
- * values: `{ value, ts }` with TTL, a `Map` for map state). Synchronous; shares nothing with the
- * operator when `write` copies. `keys`: keys with state.
+ * Snapshots the keyed state and the timers by key group. The timers are copied now; the state is
+ * captured copy-on-write (`HeapKeyedStateBackend.captureKeyGroups`): a group with state is a
+ * `DeferredKeyGroup` resolving to its `KeyedOperatorGroup`, so the pause does not grow with the
+ * keys. Values go through `write` (default: deep copies of the stored values: `{ value, ts }` with
+ * TTL, a `Map` for map state). Shares nothing with the operator when `write` copies. `keys`: keys
+ * with state.
  */
 export function snapshotKeyedOperator<K extends Key>(
   parts: KeyedOperatorParts<K>,
   write?: StateValueWriter,
-): { groups: Map<number, KeyedOperatorGroup<K>>; keys: number } {
+): { groups: Map<number, KeyedOperatorGroup<K> | DeferredKeyGroup>; keys: number } {
   const backend = parts.backend;
-  const state = backend.snapshotKeyGroups(write);
   const groupOf = (key: K) => backend.keyGroupOfKey(key);
-  const groups = new Map<number, KeyedOperatorGroup<K>>();
+  const timers = new Map<number, KeyedOperatorGroup<K>>();
   const at = (group: number) => {
-    let entry = groups.get(group);
+    let entry = timers.get(group);
     if (entry === undefined) {
       entry = {};
-      groups.set(group, entry);
+      timers.set(group, entry);
     }
     return entry;
   };
-  for (const [group, columns] of state.groups) at(group).state = columns;
   const skip = parts.implicitTimers;
-  for (const [group, timers] of parts.eventTimers.snapshotByKeyGroup(groupOf, skip?.eventTime)) {
-    at(group).eventTimers = timers;
+  for (const [group, list] of parts.eventTimers.snapshotByKeyGroup(groupOf, skip?.eventTime)) {
+    at(group).eventTimers = list;
   }
-  for (const [group, timers] of parts.processingTimers.snapshotByKeyGroup(groupOf, skip?.processingTime)) {
-    at(group).processingTimers = timers;
+  for (const [group, list] of parts.processingTimers.snapshotByKeyGroup(groupOf, skip?.processingTime)) {
+    at(group).processingTimers = list;
   }
+  const state = backend.captureKeyGroups(write);
+  const groups = new Map<number, KeyedOperatorGroup<K> | DeferredKeyGroup>();
+  for (const [group, columns] of state.groups) {
+    const groupTimers = timers.get(group);
+    groups.set(
+      group,
+      new DeferredKeyGroup(() => ({ state: columns.resolve() as KeyedStateGroup<K>, ...groupTimers })),
+    );
+  }
+  for (const [group, groupTimers] of timers) if (!groups.has(group)) groups.set(group, groupTimers);
   return { groups, keys: state.keys };
 }
 

@@ -1,4 +1,5 @@
 import type { Key } from '../api/functions.ts';
+import type { DeferredKeyGroup } from '../checkpoint/deferred-key-group.ts';
 import { copyPlain } from '../state/copy-plain.ts';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.ts';
 import {
@@ -39,11 +40,11 @@ export interface WindowCheckpointParts<K extends Key, S> extends KeyedOperatorPa
  * Window contents are stored as their state in the plain form the operator gives it (an
  * accumulator's copy, or the records), wrapped as `[start, end, state]` unless windows have one
  * fixed size and do not merge (then the namespace is the start); a merging window set as
- * `[start, end, namespace, ...]`; trigger state as deep copies. Synchronous.
+ * `[start, end, namespace, ...]`; trigger state as deep copies. Timers now, state copy-on-write (deferred key groups).
  */
 export function snapshotWindowGroups<K extends Key, S>(
   parts: WindowCheckpointParts<K, S>,
-): { groups: Map<number, KeyedOperatorGroup<K>>; keys: number } {
+): { groups: Map<number, KeyedOperatorGroup<K> | DeferredKeyGroup>; keys: number } {
   const { contentsSlot, windowSetSlot, writeState, cleanupDelta, eventTime, windowSize } = parts;
   const implicitTimers = eventTime ? { eventTime: cleanupDelta } : { processingTime: cleanupDelta };
   return snapshotKeyedOperator({ ...parts, implicitTimers }, (slot, value) => {
