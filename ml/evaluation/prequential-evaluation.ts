@@ -46,6 +46,10 @@ export class PrequentialEvaluation<O extends MetricState> {
   private readonly cumulativeMetrics: OutcomeMetric<O>[];
   /** The closed blocks' metric states, oldest first: at most `blocks - 1`. */
   private closed: (readonly MetricState[])[] = [];
+  /** The closed blocks merged, per metric (recomputed when a block closes; undefined: none). */
+  private closedMerged: readonly MetricState[] | undefined;
+  /** Metrics `rolling()` computes in (restored from `closedMerged`, then the open block merged). */
+  private scratch: OutcomeMetric<O>[] | undefined;
   private open: OutcomeMetric<O>[];
   private fill = 0;
   private readonly maxClosed: number;
@@ -88,13 +92,15 @@ export class PrequentialEvaluation<O extends MetricState> {
 
   /** Each metric over the window, by name. */
   rolling(): Record<string, number> {
-    if (this.closed.length === 0) return valuesOf(this.open);
-    const merged = this.family();
-    const blocks = [...this.closed, this.open.map((m) => m.snapshot())];
-    for (const states of blocks) {
-      for (let i = 0; i < merged.length; i++) merged[i]!.merge(states[i]!);
+    const closed = this.closedStates();
+    if (closed === undefined) return valuesOf(this.open);
+    this.scratch ??= this.family();
+    const scratch = this.scratch;
+    for (let i = 0; i < scratch.length; i++) {
+      scratch[i]!.restore(closed[i]!);
+      scratch[i]!.merge(this.open[i]!.snapshot());
     }
-    return valuesOf(merged);
+    return valuesOf(scratch);
   }
 
   snapshot(): PrequentialEvaluationState {
@@ -125,6 +131,7 @@ export class PrequentialEvaluation<O extends MetricState> {
       m.restore(state.cumulative[i]!);
     });
     this.closed = [];
+    this.closedMerged = undefined;
     this.open = this.family();
     this.fill = 0;
     if ('window' in state) {
@@ -147,10 +154,24 @@ export class PrequentialEvaluation<O extends MetricState> {
     });
     const openStates = blocks.pop();
     this.closed = blocks.slice(Math.max(0, blocks.length - this.maxClosed));
+    this.closedMerged = undefined;
     if (openStates !== undefined) {
       for (let i = 0; i < this.open.length; i++) this.open[i]!.restore(openStates[i]!);
     }
     this.fill = state.fill;
+  }
+
+  /** The closed blocks' states merged (computed once per closed block, when first asked). */
+  private closedStates(): readonly MetricState[] | undefined {
+    if (this.closed.length === 0) return undefined;
+    if (this.closedMerged === undefined) {
+      const merged = this.family();
+      for (const states of this.closed) {
+        for (let i = 0; i < merged.length; i++) merged[i]!.merge(states[i]!);
+      }
+      this.closedMerged = merged.map((m) => m.snapshot());
+    }
+    return this.closedMerged;
   }
 
   /** The open block is full: it joins the closed ones (the oldest leaves), and a new one opens. */
@@ -158,6 +179,7 @@ export class PrequentialEvaluation<O extends MetricState> {
     if (this.maxClosed > 0) {
       if (this.closed.length === this.maxClosed) this.closed.shift();
       this.closed.push(this.open.map((m) => m.snapshot()));
+      this.closedMerged = undefined;
     }
     this.open = this.family();
     this.fill = 0;
