@@ -50,58 +50,66 @@ export function snapshotKeyGroups<K extends Key>(
   source: SnapshotSource<K>,
   write: StateValueWriter,
 ): KeyedStateSnapshot<K> {
-  const keysOf: (K[] | undefined)[] = [];
-  const entriesOf: KeyEntry[][] = [];
-  const rowsOf: number[] = [];
+  const rowsOf = new Map<number, KeyRows<K>[]>();
   let count = 0;
   source.forEachEntry((entry, key) => {
-    const group = entry.keyGroup;
     count++;
-    const keys = keysOf[group];
-    if (keys === undefined) {
-      keysOf[group] = [key];
-      entriesOf[group] = [entry];
-      rowsOf[group] = entry.size;
-    } else {
-      keys.push(key);
-      entriesOf[group]!.push(entry);
-      rowsOf[group]! += entry.size;
-    }
+    const rows = writeKeyRows(key, entry, write);
+    const group = rowsOf.get(entry.keyGroup);
+    if (group === undefined) rowsOf.set(entry.keyGroup, [rows]);
+    else group.push(rows);
   });
   const states = source.stateNameList.slice();
   const groups = new Map<number, KeyedStateGroup<K>>();
-  keysOf.forEach((keys, group) => {
-    if (keys !== undefined) {
-      groups.set(group, writeGroup(states, keys, entriesOf[group]!, rowsOf[group]!, write));
-    }
-  });
+  for (const [group, rows] of rowsOf) groups.set(group, columnsOf(states, rows));
   return { groups, keys: count };
 }
 
-function writeGroup<K extends Key>(
+/** One key's stored values as a snapshot writes them: its rows of a `KeyedStateGroup`. */
+export interface KeyRows<K extends Key> {
+  readonly key: K;
+  readonly slots: number[];
+  readonly namespaces: number[];
+  readonly values: unknown[];
+}
+
+/** The rows of `entry` (the entry of `key`), each value through `write`. */
+export function writeKeyRows<K extends Key>(key: K, entry: KeyEntry, write: StateValueWriter): KeyRows<K> {
+  const slots: number[] = [];
+  const namespaces: number[] = [];
+  const values: unknown[] = [];
+  const add = (slot: number, namespace: number, value: unknown) => {
+    slots.push(slot);
+    namespaces.push(namespace);
+    values.push(write(slot, value, namespace));
+  };
+  if (entry.slot !== NO_INLINE) add(entry.slot, entry.inlineNamespace, entry.inlineValue);
+  if (entry.more !== undefined) forEachMore(entry, add);
+  return { key, slots, namespaces, values };
+}
+
+/** A key group's columns from its keys' rows, keys in the order given. */
+export function columnsOf<K extends Key>(
   states: readonly string[],
-  keys: K[],
-  entries: readonly KeyEntry[],
-  rows: number,
-  write: StateValueWriter,
+  keyRows: readonly KeyRows<K>[],
 ): KeyedStateGroup<K> {
-  const counts = new Uint32Array(keys.length);
+  let rows = 0;
+  for (const r of keyRows) rows += r.slots.length;
+  const keys = new Array<K>(keyRows.length);
+  const counts = new Uint32Array(keyRows.length);
   const slots = new Uint16Array(rows);
   const namespaces = new Float64Array(rows);
   const values = new Array<unknown>(rows);
   let row = 0;
-  const add = (slot: number, namespace: number, value: unknown) => {
-    slots[row] = slot;
-    namespaces[row] = namespace;
-    values[row++] = write(slot, value, namespace);
-  };
-  for (let k = 0; k < entries.length; k++) {
-    const entry = entries[k]!;
-    const first = row;
-    if (entry.slot !== NO_INLINE) add(entry.slot, entry.inlineNamespace, entry.inlineValue);
-    if (entry.more !== undefined) forEachMore(entry, add);
-    counts[k] = row - first;
-  }
+  keyRows.forEach((r, k) => {
+    keys[k] = r.key;
+    counts[k] = r.slots.length;
+    for (let i = 0; i < r.slots.length; i++, row++) {
+      slots[row] = r.slots[i]!;
+      namespaces[row] = r.namespaces[i]!;
+      values[row] = r.values[i];
+    }
+  });
   return { states, keys, counts, slots, namespaces, values };
 }
 

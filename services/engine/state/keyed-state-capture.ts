@@ -1,17 +1,8 @@
 import type { Key } from '../api/functions.ts';
-import { DeferredKeyGroup } from '../checkpoint/deferred-key-group.ts';
+import { DeferredKeyGroup, resolveKeyGroup } from '../checkpoint/deferred-key-group.ts';
 import { CopyOnWriteCapture } from './copy-on-write-capture.ts';
-import { copyPlain } from './copy-plain.ts';
-import { forEachMore, type KeyEntry, NO_INLINE } from './key-entry.ts';
-import type { KeyedStateGroup, StateValueWriter } from './key-group-snapshot.ts';
-
-/** One key's values as a snapshot writes them (through its `StateValueWriter`). */
-interface SavedKeyRows<K extends Key> {
-  readonly key: K;
-  readonly slots: number[];
-  readonly namespaces: number[];
-  readonly values: unknown[];
-}
+import type { KeyEntry } from './key-entry.ts';
+import { columnsOf, type KeyRows, type StateValueWriter, writeKeyRows } from './key-group-snapshot.ts';
 
 /**
  * Copy-on-write checkpoints of a heap keyed state backend (Flink's `CopyOnWriteStateMap`
@@ -27,9 +18,10 @@ interface SavedKeyRows<K extends Key> {
  * resolveKeyGroup(groups.get(17)); // { states: ['acc'], keys: [...], counts, slots, namespaces, values }
  */
 export class KeyedStateCapture<K extends Key> {
-  private write: StateValueWriter = (_slot, value) => copyPlain(value);
-  private readonly cow = new CopyOnWriteCapture<K, KeyEntry, SavedKeyRows<K>>((key, entry) =>
-    rowsOf(key, entry, this.write),
+  /** The writer of the capture in progress (`begin` sets it). */
+  private write: StateValueWriter | undefined;
+  private readonly cow = new CopyOnWriteCapture<K, KeyEntry, KeyRows<K>>((key, entry) =>
+    writeKeyRows(key, entry, this.write!),
   );
 
   /** Whether a capture still needs keys saved (what makes `beforeWrite` worth calling). */
@@ -43,15 +35,11 @@ export class KeyedStateCapture<K extends Key> {
     states: readonly string[],
     write: StateValueWriter,
   ): { groups: Map<number, DeferredKeyGroup>; keys: number } {
+    const captured = this.cow.begin(entries); // an unresolved earlier capture finishes with its own writer
     this.write = write;
     const groups = new Map<number, DeferredKeyGroup>();
-    for (const [group, rows] of this.cow.begin(entries)) {
-      groups.set(
-        group,
-        new DeferredKeyGroup(() =>
-          columnsOf(states, (rows instanceof DeferredKeyGroup ? rows.resolve() : rows) as SavedKeyRows<K>[]),
-        ),
-      );
+    for (const [group, rows] of captured) {
+      groups.set(group, new DeferredKeyGroup(() => columnsOf(states, resolveKeyGroup(rows) as KeyRows<K>[])));
     }
     return { groups, keys: entries.size };
   }
@@ -60,43 +48,4 @@ export class KeyedStateCapture<K extends Key> {
   beforeWrite(key: K, entry: KeyEntry): void {
     this.cow.beforeWrite(key, entry);
   }
-}
-
-function rowsOf<K extends Key>(key: K, entry: KeyEntry, write: StateValueWriter): SavedKeyRows<K> {
-  const slots: number[] = [];
-  const namespaces: number[] = [];
-  const values: unknown[] = [];
-  const add = (slot: number, namespace: number, value: unknown) => {
-    slots.push(slot);
-    namespaces.push(namespace);
-    values.push(write(slot, value, namespace));
-  };
-  if (entry.slot !== NO_INLINE) add(entry.slot, entry.inlineNamespace, entry.inlineValue);
-  if (entry.more !== undefined) forEachMore(entry, add);
-  return { key, slots, namespaces, values };
-}
-
-/** The columns of a key group from its keys' saved rows (in the order `begin` listed them). */
-function columnsOf<K extends Key>(
-  states: readonly string[],
-  saved: readonly SavedKeyRows<K>[],
-): KeyedStateGroup<K> {
-  let rows = 0;
-  for (const s of saved) rows += s.slots.length;
-  const keys = new Array<K>(saved.length);
-  const counts = new Uint32Array(saved.length);
-  const slots = new Uint16Array(rows);
-  const namespaces = new Float64Array(rows);
-  const values = new Array<unknown>(rows);
-  let row = 0;
-  saved.forEach((s, k) => {
-    keys[k] = s.key;
-    counts[k] = s.slots.length;
-    for (let i = 0; i < s.slots.length; i++, row++) {
-      slots[row] = s.slots[i]!;
-      namespaces[row] = s.namespaces[i]!;
-      values[row] = s.values[i];
-    }
-  });
-  return { states, keys, counts, slots, namespaces, values };
 }
