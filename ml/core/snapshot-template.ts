@@ -76,21 +76,7 @@ function compactNode(value: unknown, template: unknown): unknown {
   if (isSnapshot(value) && isSnapshot(template) && sameHeader(value, template)) {
     return { [LEARNED]: compactNode(value.state, template.state) };
   }
-  if (Array.isArray(value)) {
-    const inTemplate = Array.isArray(template) ? template : undefined;
-    const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = compactNode(value[i], inTemplate?.[i]);
-    return copy;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return copyPlain(value); // Map, typed arrays...
-  const inTemplate =
-    typeof template === 'object' && template !== null ? (template as Record<string, unknown>) : undefined;
-  const copy: Record<string, unknown> = {};
-  for (const key in value as Record<string, unknown>) {
-    copy[key] = compactNode((value as Record<string, unknown>)[key], inTemplate?.[key]);
-  }
-  return copy;
+  return mapChildren(value, template, compactNode) ?? copyPlain(value); // Map, typed arrays...
 }
 
 function expandNode(value: unknown, template: unknown): unknown {
@@ -104,19 +90,33 @@ function expandNode(value: unknown, template: unknown): unknown {
     const { kind, version, params } = template;
     return { kind, version, params: { ...params }, state: expandNode(value[LEARNED], template.state) };
   }
+  return mapChildren(value, template, expandNode) ?? value;
+}
+
+/**
+ * A new array or plain object of `value`'s items or fields, each through `each` with the
+ * template's item or field at the same place; undefined for any other object.
+ */
+function mapChildren(
+  value: object,
+  template: unknown,
+  each: (child: unknown, inTemplate: unknown) => unknown,
+): unknown[] | Record<string, unknown> | undefined {
   if (Array.isArray(value)) {
     const inTemplate = Array.isArray(template) ? template : undefined;
-    return value.map((item, i) => expandNode(item, inTemplate?.[i]));
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = each(value[i], inTemplate?.[i]);
+    return copy;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (proto !== Object.prototype && proto !== null) return undefined;
   const inTemplate =
     typeof template === 'object' && template !== null ? (template as Record<string, unknown>) : undefined;
-  const out: Record<string, unknown> = {};
+  const copy: Record<string, unknown> = {};
   for (const key in value as Record<string, unknown>) {
-    out[key] = expandNode((value as Record<string, unknown>)[key], inTemplate?.[key]);
+    copy[key] = each((value as Record<string, unknown>)[key], inTemplate?.[key]);
   }
-  return out;
+  return copy;
 }
 
 /** `kind@version`, with the nested estimators' in parentheses, in the order they are found. */

@@ -80,9 +80,7 @@ export class PrequentialEvaluation<O extends MetricState> {
   update(outcome: O): void {
     this.n++;
     for (const m of this.cumulativeMetrics) m.update(outcome);
-    if (this.fill === this.blockSize) this.closeBlock();
-    for (const m of this.open) m.update(outcome);
-    this.fill++;
+    this.addToWindow(outcome);
   }
 
   /** Each metric over every outcome, by name. */
@@ -137,9 +135,7 @@ export class PrequentialEvaluation<O extends MetricState> {
     if ('window' in state) {
       const outcomes = state.window as readonly O[];
       for (const outcome of outcomes.slice(Math.max(0, outcomes.length - this.windowSize))) {
-        if (this.fill === this.blockSize) this.closeBlock();
-        for (const m of this.open) m.update(outcome);
-        this.fill++;
+        this.addToWindow(outcome);
       }
       return;
     }
@@ -172,6 +168,13 @@ export class PrequentialEvaluation<O extends MetricState> {
       this.closedMerged = merged.map((m) => m.snapshot());
     }
     return this.closedMerged;
+  }
+
+  /** Counts `outcome` in the open block (opening a new one when it is full). */
+  private addToWindow(outcome: O): void {
+    if (this.fill === this.blockSize) this.closeBlock();
+    for (const m of this.open) m.update(outcome);
+    this.fill++;
   }
 
   /** The open block is full: it joins the closed ones (the oldest leaves), and a new one opens. */
