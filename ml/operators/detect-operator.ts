@@ -111,9 +111,11 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
     const members = resolveMembers(config.detector, config.specs);
     const { combine } = config.detector;
     this.newDetector = () => createStepDetector(members, combine, config.specs);
-    this.timerDriven = isTimerDriven(this.newDetector()); // also refuses a detector it cannot build, now
+    const probe = this.newDetector(); // also refuses a detector it cannot build, now
+    this.timerDriven = isTimerDriven(probe);
+    this.template = new SnapshotTemplate(probe.snapshot());
+    // an ensemble does not say whether a member trains in the background: each member does
     const background = members.some((m) => changesInBackground(m.spec.create(m.params)));
-    this.template = new SnapshotTemplate(this.newDetector().snapshot());
     this.capture = new CopyOnWriteCapture(
       (key, entry) => saveDetectEntry(key, entry, this.expiry.lastSeenOf(key), this.template),
       { deferred: !background },
