@@ -38,13 +38,13 @@ interface HoltWintersState {
   readonly initValues: (number | null)[];
   readonly initialized: boolean;
   /** Last bucket the level, trend and seasonals include. */
-  readonly lastBucket: number;
-  readonly level: number;
-  readonly trend: number;
+  lastBucket: number;
+  level: number;
+  trend: number;
   /** Seasonal component per phase `bucket mod m`. */
   readonly seasonals: number[];
-  readonly residualSumSq: number;
-  readonly residualCount: number;
+  residualSumSq: number;
+  residualCount: number;
 }
 
 /**
@@ -252,14 +252,13 @@ export class HoltWinters implements Forecaster {
     const nextLevel = alpha * (y - old) + (1 - alpha) * (level + s.trend);
     const seasonals = s.seasonals; // updated in place: the state object owns its array
     seasonals[phase] = gamma * (y - level - s.trend) + (1 - gamma) * old;
-    this.s = {
-      ...s,
-      lastBucket: bucket,
-      level: nextLevel,
-      trend: beta * (nextLevel - level) + (1 - beta) * s.trend,
-      residualSumSq: s.residualSumSq + residual * residual,
-      residualCount: s.residualCount + 1,
-    };
+    // in place too (snapshots copy the state): a new state object per reading was most of the
+    // garbage Holt-Winters made, and collecting garbage is what delays alerts
+    s.trend = beta * (nextLevel - level) + (1 - beta) * s.trend;
+    s.lastBucket = bucket;
+    s.level = nextLevel;
+    s.residualSumSq += residual * residual;
+    s.residualCount += 1;
   }
 }
 
