@@ -15,7 +15,6 @@ import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { ModelSpec } from '../core/model-spec.ts';
 import { checkEstimatorFormat, SnapshotTemplate } from '../core/snapshot-template.ts';
 import { changesInBackground, type TrainsInBackground } from '../tf/background-training.ts';
-import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
 import {
   type EstimatorHolder,
   type KeyedModelEntry,
@@ -25,6 +24,7 @@ import {
 } from './keyed-model-snapshots.ts';
 import { fullModelParams, type ModelChoice, type ModelParamValue } from './model-handle.ts';
 import type { ModelVersion } from './model-outputs.ts';
+import { StaggeredSchedule } from './staggered-schedule.ts';
 
 /**
  * The side output of every per-key model operator: its model versions (Flink ML's model-data stream).
@@ -71,9 +71,10 @@ export interface KeyedModelShape {
  * per key, built when the key's first record arrives; model versions; checkpoints.
  *
  * - Versions: a key whose model learned since its last version gets a new one (1, 2, … per key)
- *   on the side output {@link MODEL_VERSIONS} when a watermark is due (at most once per
- *   `versionEveryMs` of event time, see `EventTimeSchedule`), stamped with the latest time the
- *   model learned. Only those keys are visited (in key order), not every key.
+ *   on the side output {@link MODEL_VERSIONS} at most once per `versionEveryMs` of event time,
+ *   at the key's own phase of that interval (see `StaggeredSchedule`: 10,000 keys do not all
+ *   publish at one watermark), stamped with the latest time the model learned. Only those keys
+ *   are visited (in key order), not every key.
  * - Checkpoints: `snapshotState` holds every key's `estimator.snapshot()`, records learned,
  *   version and whether it learned since, by key group; `restoreState` rebuilds the models of the
  *   key groups this subtask owns (at any parallelism) and refuses a checkpoint taken with another
@@ -106,11 +107,9 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
 
   // checkpointed
   private readonly models = new Map<K, KeyedModelEntry<M>>();
-  private readonly versions: EventTimeSchedule;
+  /** When the keys that learned publish a version (the keys pending are derived from the models on restore). */
+  private readonly versions: StaggeredSchedule<K>;
   private readonly expiry: IdleKeyExpiry<K>;
-
-  // derived from the models on restore
-  private readonly dirty = new Set<K>();
 
   // not checkpointed: a checkpoint's copy-on-write capture of the models
   private readonly capture: CopyOnWriteCapture<K, KeyedModelEntry<M>, SavedKeyedModel<K>>;
@@ -126,7 +125,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     this.spec = config.model.spec;
     this.params = fullModelParams(config.model);
     this.modelName = config.modelName ?? config.name;
-    this.versions = new EventTimeSchedule(config.versionEveryMs ?? DEFAULT_VERSION_EVERY_MS);
+    this.versions = new StaggeredSchedule(config.versionEveryMs ?? DEFAULT_VERSION_EVERY_MS);
     this.expiry = new IdleKeyExpiry<K>(config.stateTtlMs);
     this.newModel = () => create(this.spec, this.params);
     const { estimator } = this.newModel(); // also refuses a model it cannot run, now
@@ -153,7 +152,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
   }
 
   override processWatermark(watermark: number): void {
-    if (this.versions.due(watermark)) this.publishVersions();
+    this.publishVersions(this.versions.due(watermark));
     this.expiry.expire(watermark, this.dropKey);
     super.processWatermark(watermark);
   }
@@ -206,7 +205,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     } catch (error) {
       throw new Error(`cannot restore operator "${this.uid}": ${(error as Error).message}`, { cause: error });
     }
-    for (const [key, entry] of this.models) if (entry.dirty) this.dirty.add(key);
+    for (const [key, entry] of this.models) if (entry.dirty) this.versions.changed(key);
     const states = restored.operatorStates.map(
       ({ state }) => (state ?? {}) as { watermark?: unknown; versions?: unknown },
     );
@@ -238,7 +237,7 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     if (ts > entry.lastTs) entry.lastTs = ts;
     if (!entry.dirty) {
       entry.dirty = true;
-      this.dirty.add(key);
+      this.versions.changed(key);
     }
   }
 
@@ -247,15 +246,15 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     const entry = this.models.get(key);
     if (entry !== undefined) this.capture.beforeWrite(key, entry);
     this.models.delete(key);
-    this.dirty.delete(key);
+    this.versions.forget(key);
     const trainer = entry?.model.estimator as Partial<TrainsInBackground> | undefined;
     // best effort: a trainer that fails to stop holds nothing the job still needs
     trainer?.dispose?.().catch(() => undefined);
   };
 
-  private publishVersions(): void {
+  private publishVersions(keys: readonly K[]): void {
     const { name: estimator, type } = this.spec;
-    for (const key of inKeyOrder(this.dirty)) {
+    for (const key of keys) {
       const entry = this.models.get(key)!;
       this.capture.beforeWrite(key, entry);
       entry.dirty = false;
@@ -272,7 +271,6 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
       };
       this.output.sideOutput(MODEL_VERSIONS, version, entry.lastTs);
     }
-    this.dirty.clear();
   }
 
   private get uid(): string {

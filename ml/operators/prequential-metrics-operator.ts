@@ -14,9 +14,9 @@ import {
   PrequentialEvaluation,
   type PrequentialEvaluationState,
 } from '../evaluation/prequential-evaluation.ts';
-import { EventTimeSchedule, inKeyOrder } from './event-time-schedule.ts';
 import type { ModelMetricsReport } from './model-outputs.ts';
 import type { Scoring } from './prequential-outcomes.ts';
+import { StaggeredSchedule } from './staggered-schedule.ts';
 
 /** What a prequential metrics step scores (see `Scoring`), for which model, over what window, how often. */
 export interface PrequentialMetricsConfig<IN, O extends MetricState> extends Scoring<IN, O> {
@@ -60,10 +60,11 @@ type SavedMetrics = [
 /**
  * Prequential (test-then-train) metrics of one model per key: each prediction (made before the
  * model learned its record) is scored into the cumulative and rolling metrics of the model's type
- * (see `predictionScoring`, `forecastScoring`). When a watermark is due (at most once per
- * `metricsEveryMs` of event time, and at the end of input) every key that scored a prediction
- * since its last report gets two {@link ModelMetricsReport}s, `cumulative` and `rolling`, stamped
- * with its latest prediction's time and version; only those keys are visited, in key order.
+ * (see `predictionScoring`, `forecastScoring`). A key that scored a prediction since its last
+ * report gets two {@link ModelMetricsReport}s, `cumulative` and `rolling`, stamped with its latest
+ * prediction's time and version, at most once per `metricsEveryMs` of event time, at the key's
+ * own phase of that interval (see `StaggeredSchedule`), and at the end of input; only those keys
+ * are visited, in key order.
  *
  * Keyed by the predictions' `key`: its input must be partitioned by it (chained after the keyed
  * model operator that made them, or after a `keyBy` on it). Checkpointed by key group (metric
@@ -89,11 +90,9 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
 
   // checkpointed
   private readonly entries = new Map<string, MetricsEntry<O>>();
-  private readonly reports: EventTimeSchedule;
+  /** When the keys that scored report (the keys pending are derived from the entries on restore). */
+  private readonly reports: StaggeredSchedule<string>;
   private readonly expiry: IdleKeyExpiry<string>;
-
-  // derived from the entries on restore
-  private readonly dirty = new Set<string>();
 
   // not checkpointed: a checkpoint's copy-on-write capture of the entries
   private readonly capture = new CopyOnWriteCapture<string, MetricsEntry<O>, SavedMetrics>((key, e) => [
@@ -109,7 +108,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     super(config.name);
     this.config = config;
     this.metricNames = config.family().map((m) => m.name);
-    this.reports = new EventTimeSchedule(config.metricsEveryMs);
+    this.reports = new StaggeredSchedule(config.metricsEveryMs);
     this.expiry = new IdleKeyExpiry(config.stateTtlMs);
     new PrequentialEvaluation(config.family, config.rollingWindow); // refuses a bad window, now
   }
@@ -126,12 +125,12 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     if (timestamp > entry.lastTs) entry.lastTs = timestamp;
     if (!entry.dirty) {
       entry.dirty = true;
-      this.dirty.add(scored.key);
+      this.reports.changed(scored.key);
     }
   }
 
   override processWatermark(watermark: number): void {
-    if (this.reports.due(watermark)) this.report();
+    this.report(this.reports.due(watermark));
     this.expiry.expire(watermark, this.dropKey);
     super.processWatermark(watermark);
   }
@@ -169,7 +168,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
           });
         }
         Object.assign(entry, { version, lastTs, dirty });
-        if (dirty) this.dirty.add(key);
+        if (dirty) this.reports.changed(key);
         this.expiry.restore(key, lastSeen ?? (Number.isFinite(lastTs) ? lastTs : undefined));
       }
     }
@@ -183,7 +182,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     const entry = this.entries.get(key);
     if (entry !== undefined) this.capture.beforeWrite(key, entry);
     this.entries.delete(key);
-    this.dirty.delete(key);
+    this.reports.forget(key);
   };
 
   private entryOf(key: string, keyGroup?: number): MetricsEntry<O> {
@@ -201,9 +200,9 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     return entry;
   }
 
-  private report(): void {
+  private report(keys: readonly string[]): void {
     const { model } = this.config;
-    for (const key of inKeyOrder(this.dirty)) {
+    for (const key of keys) {
       const entry = this.entries.get(key)!;
       this.capture.beforeWrite(key, entry);
       entry.dirty = false;
@@ -220,7 +219,6 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
         ts,
       );
     }
-    this.dirty.clear();
   }
 
   private get uid(): string {
