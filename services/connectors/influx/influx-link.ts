@@ -1,4 +1,5 @@
 import type { IPoint } from 'influx';
+import type { EventLoopTurns } from '../../common/event-loop-turns.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { InfluxWriter } from './influx-sink-options.ts';
 import { describeWriteFailure, PointsRefusedError, type WriteFailure } from './influx-write-failure.ts';
@@ -24,6 +25,8 @@ export class InfluxLink {
     private readonly writer: InfluxWriter,
     private readonly logger: Logger,
     private readonly name: string,
+    /** With `turns`, each request is serialised in a turn of its own (one at a time, whichever lane sends it). */
+    private readonly options: { readonly turns?: EventLoopTurns | undefined } = {},
   ) {}
 
   /** One attempt to write `batch`; resolves once InfluxDB acknowledged it. */
@@ -42,12 +45,16 @@ export class InfluxLink {
    * Writes `batch` in requests of at most {@link POINTS_PER_REQUEST}, one after the other: the
    * client turns a request's points into line protocol synchronously (a few µs a point), so a
    * 5,000-point batch in one request would hold the thread for tens of ms; between two requests
-   * records flow. A request that fails fails the batch, which is sent again whole (InfluxDB
-   * overwrites a point with the same series and time, so the requests that succeeded repeat
-   * harmlessly).
+   * records flow. With `turns`, each request is serialised in its own turn of the event loop (see
+   * {@link EventLoopTurns}), never in the caller's: a checkpoint's flush makes every lane send at
+   * once, and their first requests serialised together held the thread for up to 15 ms. A request
+   * that fails fails the batch, which is sent again whole (InfluxDB overwrites a point with the
+   * same series and time, so the requests that succeeded repeat harmlessly).
    */
   private async write(batch: IPoint[]): Promise<void> {
     for (let start = 0; start < batch.length; start += POINTS_PER_REQUEST) {
+      const turns = this.options.turns;
+      if (turns !== undefined) await turns.next();
       const points =
         batch.length <= POINTS_PER_REQUEST ? batch : batch.slice(start, start + POINTS_PER_REQUEST);
       let written: Promise<void>;

@@ -28,6 +28,13 @@ export interface InfluxSinkOptions<T> {
   readonly precision?: TimePrecision;
   /** Replaces the client's write, e.g. a fake in unit tests. */
   readonly writePoints?: WritePoints;
+  /**
+   * Serialise each write request in a turn of the event loop of its own (see `EventLoopTurns`),
+   * not in the call that makes it due (a checkpoint's flush, the flush timer, a full batch), so
+   * that lanes sending at once do not hold the thread together. Default true; unit tests that
+   * check synchronously what went out turn it off.
+   */
+  readonly serializeInTurns?: boolean;
   /** Replaces "create the database unless it exists"; default with a client, else nothing. */
   readonly ensureDatabase?: () => Promise<void>;
   /** Where the points go, for logs (never with a password), e.g. `http://127.0.0.1:8086/eddy`. */

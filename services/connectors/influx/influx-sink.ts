@@ -1,4 +1,5 @@
 import type { IPoint } from 'influx';
+import { EventLoopTurns } from '../../common/event-loop-turns.ts';
 import { type Logger, silentLogger } from '../../common/logger.ts';
 import { createRandom, type Random } from '../../common/random.ts';
 import type { Sink, SinkContext } from '../../engine/api/sink.ts';
@@ -96,7 +97,9 @@ export class InfluxSink<T> implements Sink<T> {
     this.logger = options.logger ?? silentLogger;
     const writer = resolveInfluxWriter(options, this.name);
     this.endpoint = writer.endpoint;
-    this.link = new InfluxLink(writer, this.logger, this.name);
+    this.link = new InfluxLink(writer, this.logger, this.name, {
+      turns: options.serializeInTurns === false ? undefined : new EventLoopTurns(),
+    });
     this.ensureDatabase = writer.ensureDatabase;
     this.host = this.createHost();
     this.buffer = new InfluxSinkBuffer(this.host);

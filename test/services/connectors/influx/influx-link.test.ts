@@ -1,5 +1,6 @@
 import type { IPoint } from 'influx';
 import { describe, expect, it } from 'vitest';
+import { EventLoopTurns } from '../../../../services/common/event-loop-turns.ts';
 import { silentLogger } from '../../../../services/common/logger.ts';
 import { InfluxLink, POINTS_PER_REQUEST } from '../../../../services/connectors/influx/influx-link.ts';
 import { PointsRefusedError } from '../../../../services/connectors/influx/influx-write-failure.ts';
@@ -52,5 +53,37 @@ describe('InfluxLink', () => {
     await expect(new InfluxLink(writer, silentLogger, 'influx').attempt(points(1))).rejects.toBeInstanceOf(
       PointsRefusedError,
     );
+  });
+  it('with turns, serialises no request in the call that makes it due, and one request a turn of the event loop', async () => {
+    const fake = new FakeInfluxWriter();
+    let iterations = 0;
+    let ticking = true;
+    const tick = () => {
+      iterations++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const serialisedIn: number[] = [];
+    const writer = {
+      writePoints: (p: IPoint[]) => {
+        serialisedIn.push(iterations);
+        return fake.write(p);
+      },
+      ensureDatabase: async () => {},
+      endpoint: 'fake',
+    };
+    const turns = new EventLoopTurns();
+    // two lanes' links share the sink's turns; a checkpoint's flush makes both send at once
+    const lanes = [0, 1].map(() => new InfluxLink(writer, silentLogger, 'influx', { turns }));
+    const attempts = lanes.map((lane, i) => lane.attempt(points(POINTS_PER_REQUEST + i)));
+    expect(serialisedIn).toEqual([]);
+    while (fake.pending().length < 2) await turns.next();
+    expect(serialisedIn[1]).toBeGreaterThan(serialisedIn[0]!);
+    for (const call of fake.pending()) call.succeed();
+    while (fake.pending().length < 1) await turns.next();
+    fake.last().succeed();
+    await Promise.all(attempts);
+    ticking = false;
+    expect(fake.written()).toHaveLength(2 * POINTS_PER_REQUEST + 1);
   });
 });

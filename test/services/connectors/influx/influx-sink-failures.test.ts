@@ -12,6 +12,7 @@ function setUp(options: Partial<InfluxSinkOptions<IPoint>> = {}) {
   const callTimes: number[] = [];
   const { logger, entries } = captureLogger();
   const sink = new InfluxSink<IPoint>({
+    serializeInTurns: false, // these tests check synchronously what went out
     toPoints: (p) => [p],
     writePoints: (points) => {
       callTimes.push(clock.now());
@@ -160,6 +161,7 @@ describe('InfluxSink refusals', () => {
     const { logger, entries } = captureLogger();
     let calls = 0;
     const sink = new InfluxSink<IPoint>({
+      serializeInTurns: false, // these tests check synchronously what went out
       toPoints: (p) => [p],
       writePoints: () => {
         calls++;

@@ -21,6 +21,7 @@ async function setUp(options: Partial<InfluxSinkOptions<IPoint>> = {}, dir?: str
   const writer = new FakeInfluxWriter();
   const { logger, entries } = captureLogger();
   const sink = new InfluxSink<IPoint>({
+    serializeInTurns: false, // these tests check synchronously what went out
     toPoints: (p) => [p],
     writePoints: writer.write,
     random: createRandom(7),
@@ -150,6 +151,7 @@ describe('InfluxSink spill', () => {
     const clock = new ManualClock(0);
     const writer = new FakeInfluxWriter();
     const sink = new InfluxSink<IPoint>({
+      serializeInTurns: false, // these tests check synchronously what went out
       toPoints: (p) => [p],
       writePoints: writer.write,
       maxBufferedPoints: 2,

@@ -10,6 +10,7 @@ function setUp(options: Partial<InfluxSinkOptions<IPoint>> = {}) {
   const writer = new FakeInfluxWriter();
   const { logger, entries } = captureLogger();
   const sink = new InfluxSink<IPoint>({
+    serializeInTurns: false, // these tests check synchronously what went out
     toPoints: (p) => [p],
     writePoints: writer.write,
     random: createRandom(7),
@@ -94,6 +95,7 @@ describe('InfluxSink batching', () => {
   it('writes records that map to several points, and none for records that map to no point', async () => {
     const { clock, writer } = setUp();
     const sink = new InfluxSink<number>({
+      serializeInTurns: false, // these tests check synchronously what went out
       toPoints: (n, ts) => Array.from({ length: n }, (_, i) => point('x', i, ts)),
       writePoints: writer.write,
       maxInFlight: 1,
