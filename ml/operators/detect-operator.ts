@@ -256,6 +256,7 @@ export class DetectOperator<IN> extends BaseOperator<IN, AnomalyEvent> implement
       const keyGroup = keyGroupOf(input.key, this.context.maxParallelism);
       entry = {
         keyGroup,
+        captureEpoch: 0,
         detector: this.newDetector(),
         incident: noIncident(),
         device: input.device,

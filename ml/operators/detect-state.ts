@@ -1,9 +1,10 @@
+import type { CapturedEntry } from '../../services/engine/state/copy-on-write-capture.ts';
 import type { SnapshotTemplate } from '../core/snapshot-template.ts';
 import type { AnomalyDetector, DetectorParamValue } from '../detectors/detector.ts';
 import type { IncidentState } from './alert-decision.ts';
 
 /** One key of a detect operator: its detector, incident, the subject events name, its timer. */
-export interface DetectEntry {
+export interface DetectEntry extends CapturedEntry {
   readonly keyGroup: number;
   readonly detector: AnomalyDetector;
   readonly incident: IncidentState;
@@ -102,6 +103,7 @@ export function restoreDetectEntries(
       detector.restore(template.expand(snapshot));
       into.set(key, {
         keyGroup,
+        captureEpoch: 0,
         detector,
         incident: { open, closedAt: closedAt ?? null },
         device,

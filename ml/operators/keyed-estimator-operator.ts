@@ -222,7 +222,15 @@ export abstract class KeyedEstimatorOperator<IN, OUT, K extends Key, M extends E
     let entry = this.models.get(key);
     if (entry === undefined) {
       const keyGroup = keyGroupOf(key, this.context.maxParallelism);
-      entry = { keyGroup, model: this.newModel(), learned: 0, version: 0, lastTs: -Infinity, dirty: false };
+      entry = {
+        keyGroup,
+        captureEpoch: 0,
+        model: this.newModel(),
+        learned: 0,
+        version: 0,
+        lastTs: -Infinity,
+        dirty: false,
+      };
       this.models.set(key, entry);
     } else {
       this.capture.beforeWrite(key, entry);

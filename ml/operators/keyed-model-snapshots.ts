@@ -1,4 +1,5 @@
 import type { Key } from '../../services/engine/api/functions.ts';
+import type { CapturedEntry } from '../../services/engine/state/copy-on-write-capture.ts';
 import type { OnlineEstimator } from '../core/estimator.ts';
 import type { SnapshotTemplate } from '../core/snapshot-template.ts';
 import type { ModelHandle } from './model-handle.ts';
@@ -9,7 +10,7 @@ export interface EstimatorHolder {
 }
 
 /** One key's model in a keyed model operator, with its key group cached (computed once per key). */
-export interface KeyedModelEntry<M extends EstimatorHolder = ModelHandle> {
+export interface KeyedModelEntry<M extends EstimatorHolder = ModelHandle> extends CapturedEntry {
   readonly keyGroup: number;
   readonly model: M;
   /** Records this model learned from. */
@@ -116,7 +117,7 @@ export function restoreKeyedModels<K extends Key, M extends EstimatorHolder>(
       ] = saved;
       const model = rebuild(keyGroup);
       model.estimator.restore(template.expand(snapshot));
-      into.set(key, { keyGroup, model, learned, version, lastTs, dirty });
+      into.set(key, { keyGroup, captureEpoch: 0, model, learned, version, lastTs, dirty });
       seen(key, typeof lastSeen === 'number' ? lastSeen : Number.isFinite(lastTs) ? lastTs : undefined);
     }
   }

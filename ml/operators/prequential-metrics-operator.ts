@@ -7,6 +7,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
+import type { CapturedEntry } from '../../services/engine/state/copy-on-write-capture.ts';
 import { CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
 import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { MetricState } from '../evaluation/metric.ts';
@@ -32,7 +33,7 @@ export interface PrequentialMetricsConfig<IN, O extends MetricState> extends Sco
 }
 
 /** One key's metrics. */
-interface MetricsEntry<O extends MetricState> {
+interface MetricsEntry<O extends MetricState> extends CapturedEntry {
   readonly keyGroup: number;
   readonly evaluation: PrequentialEvaluation<O>;
   /** The version of the latest prediction scored. */
@@ -190,6 +191,7 @@ export class PrequentialMetricsOperator<IN, O extends MetricState>
     if (entry === undefined) {
       entry = {
         keyGroup: keyGroup ?? keyGroupOf(key, this.context.maxParallelism),
+        captureEpoch: 0,
         evaluation: new PrequentialEvaluation(this.config.family, this.config.rollingWindow),
         version: 0,
         lastTs: Number.NEGATIVE_INFINITY,

@@ -38,6 +38,8 @@ export class KeyEntry {
    * every key in the pause (8 bytes per key buys ~40 ms per 100,000 keys per checkpoint).
    */
   readonly keyGroup: number;
+  /** The copy-on-write checkpoint capture that has yet to save this key (see `CapturedEntry`), or 0. */
+  captureEpoch = 0;
   /**
    * The inline value; for spread window contents, the window's state (named as in
    * `WindowContents`, so contents of both kinds read it the same way).

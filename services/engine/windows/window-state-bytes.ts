@@ -7,7 +7,7 @@
  * Measured by `npm run bench -- state-bytes` (Node 20 x64, default job: ~20-character series
  * keys, summary-stats accumulator; 1 and 4 windows per key). Re-measure when the state layout changes.
  */
-export const WINDOW_STATE_BYTES = { perKey: 16, perKeyWindow: 253 } as const;
+export const WINDOW_STATE_BYTES = { perKey: 33, perKeyWindow: 236 } as const;
 
 /**
  * Estimated heap bytes held by a window operator with `keys` live keys and `keyWindows` live
@@ -15,7 +15,7 @@ export const WINDOW_STATE_BYTES = { perKey: 16, perKeyWindow: 253 } as const;
  * accumulators or longer keys cost more than the model says.
  *
  * @example
- * estimateWindowStateBytes(1_000, 2_000); // 1_000 * 16 + 2_000 * 253 = 522_000
+ * estimateWindowStateBytes(1_000, 2_000); // 1_000 * 33 + 2_000 * 236 = 505_000
  */
 export function estimateWindowStateBytes(keys: number, keyWindows: number): number {
   return keys * WINDOW_STATE_BYTES.perKey + keyWindows * WINDOW_STATE_BYTES.perKeyWindow;

@@ -7,14 +7,15 @@ import { CopyOnWriteCapture } from '../../../../services/engine/state/copy-on-wr
 
 interface Counter {
   readonly keyGroup: number;
+  captureEpoch: number;
   n: number;
 }
 
 const counters = () =>
   new Map<string, Counter>([
-    ['a', { keyGroup: 1, n: 1 }],
-    ['b', { keyGroup: 1, n: 2 }],
-    ['c', { keyGroup: 2, n: 3 }],
+    ['a', { keyGroup: 1, captureEpoch: 0, n: 1 }],
+    ['b', { keyGroup: 1, captureEpoch: 0, n: 2 }],
+    ['c', { keyGroup: 2, captureEpoch: 0, n: 3 }],
   ]);
 
 /** A capture of counters that counts how often it saves. */
@@ -46,7 +47,7 @@ describe('CopyOnWriteCapture', () => {
     const c = entries.get('c')!;
     cow.beforeWrite('c', c);
     entries.delete('c');
-    entries.set('d', { keyGroup: 2, n: 4 }); // after the barrier: not in this capture
+    entries.set('d', { keyGroup: 2, captureEpoch: 0, n: 4 }); // after the barrier: not in this capture
     expect(saves()).toBe(2);
 
     expect(resolveKeyGroups(groups)).toEqual(
