@@ -69,36 +69,84 @@ export class EventTimeTimers<K extends Key> {
     if (bucket.size === 0) this.removeBucket(bucket); // its heap entry is skipped when popped
   }
 
-  /** Fires, in time order, every timer at or before `watermark`. Timers registered while firing fire too if due. */
-  advanceTo(watermark: number, onTimer: (key: K, namespace: number, time: number) => void): void {
+  /**
+   * Fires, in time order, every timer at or before `watermark`. Timers registered while firing
+   * fire too if due. With a `limit`, fires about that many (a key's timers at one time fire
+   * together) and returns false if some due ones are left: they stay pending, in their order,
+   * and the next call goes on with them (snapshots and deletes see them as any pending timer).
+   */
+  advanceTo(
+    watermark: number,
+    onTimer: (key: K, namespace: number, time: number) => void,
+    limit = Number.POSITIVE_INFINITY,
+  ): boolean {
+    let budget = limit;
     const heap = this.heap;
     while (heap.length > 0 && heap[0]! <= watermark) {
+      if (budget <= 0) return false;
       const time = popTime(heap);
       const bucket = this.byTime.get(time);
       if (bucket === undefined) continue;
       this.removeBucket(bucket);
-      this.firingTime = time;
-      this.refilled = false;
-      try {
-        const { keys, namespaces } = bucket;
-        for (let i = 0; i < keys.length; i++) {
-          const key = keys[i];
-          if (key === undefined) continue;
-          const held = namespaces[i]!;
-          if (typeof held === 'number') {
-            this.count--;
-            onTimer(key, time - held, time);
-            continue;
-          }
-          for (const namespace of held) {
-            this.count--;
-            onTimer(key, namespace, time);
-          }
-        }
-      } finally {
-        this.firingTime = Number.NaN;
-      }
+      budget = this.fire(bucket, onTimer, budget);
     }
+    return true;
+  }
+
+  /**
+   * Fires `bucket`'s timers while `budget` lasts; the rest go back as the time's pending timers
+   * (before any registered at that time meanwhile). Returns the budget left.
+   */
+  private fire(
+    bucket: TimerBucket<K>,
+    onTimer: (key: K, namespace: number, time: number) => void,
+    budget: number,
+  ): number {
+    const time = bucket.time;
+    this.firingTime = time;
+    this.refilled = false;
+    let left = budget;
+    try {
+      const { keys, namespaces } = bucket;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (key === undefined) continue;
+        if (left <= 0) {
+          this.firingTime = Number.NaN;
+          this.putBack(bucket.rest(i));
+          return 0;
+        }
+        const held = namespaces[i]!;
+        if (typeof held === 'number') {
+          this.count--;
+          left--;
+          onTimer(key, time - held, time);
+          continue;
+        }
+        for (const namespace of held) {
+          this.count--;
+          left--;
+          onTimer(key, namespace, time);
+        }
+      }
+    } finally {
+      this.firingTime = Number.NaN;
+    }
+    return left;
+  }
+
+  /** The unfired `rest` of a time's timers, pending again, ahead of any registered at that time since. */
+  private putBack(rest: TimerBucket<K>): void {
+    const refilled = this.byTime.get(rest.time);
+    if (refilled !== undefined) {
+      this.removeBucket(refilled);
+      refilled.forEach((key, namespace) => {
+        if (!rest.add(key, namespace)) this.count--; // already pending: deduplicated
+      });
+    } else {
+      pushTime(this.heap, rest.time);
+    }
+    if (rest.size > 0) this.byTime.set(rest.time, rest);
   }
 
   get size(): number {

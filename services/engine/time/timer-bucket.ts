@@ -82,6 +82,26 @@ export class TimerBucket<K> {
     return true;
   }
 
+  /**
+   * A bucket of this time with the timers from position `from` on, in order (what a limited
+   * `EventTimeTimers.advanceTo` leaves unfired). Indexed if this one was, so that `addNew`
+   * still deduplicates against them.
+   */
+  rest(from: number): TimerBucket<K> {
+    const rest = new TimerBucket<K>(this.time);
+    const { keys, namespaces } = this;
+    for (let i = from; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      const held = namespaces[i]!;
+      rest.keys.push(key);
+      rest.namespaces.push(typeof held === 'number' ? held : [...held]);
+      rest.size += typeof held === 'number' ? 1 : held.length;
+    }
+    if (this.index !== undefined) rest.indexed();
+    return rest;
+  }
+
   /** Calls `visit` for every timer here, in order. */
   forEach(visit: (key: K, namespace: number) => void): void {
     const { keys, namespaces, time } = this;
