@@ -108,12 +108,13 @@ export class EventTimeTimers<K extends Key> {
     let left = budget;
     try {
       const { keys, namespaces } = bucket;
-      for (let i = 0; i < keys.length; i++) {
+      for (let i = bucket.start; i < keys.length; i++) {
         const key = keys[i];
         if (key === undefined) continue;
         if (left <= 0) {
           this.firingTime = Number.NaN;
-          this.putBack(bucket.rest(i));
+          bucket.resumeAt(i);
+          this.putBack(bucket);
           return 0;
         }
         const held = namespaces[i]!;
@@ -135,7 +136,7 @@ export class EventTimeTimers<K extends Key> {
     return left;
   }
 
-  /** The unfired `rest` of a time's timers, pending again, ahead of any registered at that time since. */
+  /** A time's partly fired timers, pending again, ahead of any registered at that time since. */
   private putBack(rest: TimerBucket<K>): void {
     const refilled = this.byTime.get(rest.time);
     if (refilled !== undefined) {

@@ -21,6 +21,7 @@ export class TimerBucket<K> {
   /** Positions whose key was removed (compacted away once they outnumber the keys). */
   private holes = 0;
   private index: Map<K, number> | undefined;
+  private firedUpTo = 0;
 
   constructor(readonly time: number) {}
 
@@ -41,7 +42,7 @@ export class TimerBucket<K> {
   add(key: K, namespace: number): boolean {
     const index = this.indexed();
     const at = index.get(key);
-    if (at === undefined) {
+    if (at === undefined || at < this.firedUpTo) {
       index.set(key, this.keys.length);
       this.keys.push(key);
       this.namespaces.push(packed(this.time, namespace));
@@ -63,7 +64,7 @@ export class TimerBucket<K> {
   remove(key: K, namespace: number): boolean {
     const index = this.indexed();
     const at = index.get(key);
-    if (at === undefined) return false;
+    if (at === undefined || at < this.firedUpTo) return false;
     const held = this.namespaces[at]!;
     if (typeof held === 'number') {
       if (this.time - held !== namespace) return false;
@@ -83,29 +84,31 @@ export class TimerBucket<K> {
   }
 
   /**
-   * A bucket of this time with the timers from position `from` on, in order (what a limited
-   * `EventTimeTimers.advanceTo` leaves unfired). Indexed if this one was, so that `addNew`
-   * still deduplicates against them.
+   * The first position not fired yet: a limited `EventTimeTimers.advanceTo` stopped there, and
+   * the positions before it are gone (without moving the rest: resuming costs nothing).
    */
-  rest(from: number): TimerBucket<K> {
-    const rest = new TimerBucket<K>(this.time);
+  get start(): number {
+    return this.firedUpTo;
+  }
+
+  /** Marks the positions before `position` fired (see `start`). */
+  resumeAt(position: number): void {
     const { keys, namespaces } = this;
-    for (let i = from; i < keys.length; i++) {
-      const key = keys[i];
-      if (key === undefined) continue;
+    for (let i = this.firedUpTo; i < position; i++) {
+      if (keys[i] === undefined) {
+        this.holes--;
+        continue;
+      }
       const held = namespaces[i]!;
-      rest.keys.push(key);
-      rest.namespaces.push(typeof held === 'number' ? held : [...held]);
-      rest.size += typeof held === 'number' ? 1 : held.length;
+      this.size -= typeof held === 'number' ? 1 : held.length;
     }
-    if (this.index !== undefined) rest.indexed();
-    return rest;
+    this.firedUpTo = position;
   }
 
   /** Calls `visit` for every timer here, in order. */
   forEach(visit: (key: K, namespace: number) => void): void {
     const { keys, namespaces, time } = this;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = this.firedUpTo; i < keys.length; i++) {
       const key = keys[i];
       if (key === undefined) continue;
       const held = namespaces[i]!;
@@ -119,7 +122,7 @@ export class TimerBucket<K> {
     if (index === undefined) {
       index = new Map();
       const keys = this.keys;
-      for (let i = 0; i < keys.length; i++) {
+      for (let i = this.firedUpTo; i < keys.length; i++) {
         const key = keys[i];
         if (key === undefined) continue;
         const first = index.get(key);
@@ -146,12 +149,13 @@ export class TimerBucket<K> {
     this.holes++;
   }
 
-  /** Drops the holes, keeping the order (and the index in step). */
+  /** Drops the holes and the fired positions, keeping the order (and the index in step). */
   private compact(): void {
     const { keys, namespaces } = this;
-    const index = this.indexed();
+    const index = new Map<K, number>(); // rebuilt: the old one may still name fired keys
+    this.index = index;
     let to = 0;
-    for (let from = 0; from < keys.length; from++) {
+    for (let from = this.firedUpTo; from < keys.length; from++) {
       const key = keys[from];
       if (key === undefined) continue;
       keys[to] = key;
@@ -162,6 +166,7 @@ export class TimerBucket<K> {
     keys.length = to;
     namespaces.length = to;
     this.holes = 0;
+    this.firedUpTo = 0;
   }
 }
 

@@ -70,4 +70,25 @@ describe('EventTimeTimers.advanceTo with a limit', () => {
     expect(fired).toEqual(Array(10).fill(100));
     expect(t.size).toBe(5);
   });
+
+  it('keeps the rest consistent when deletes compact it and a fired key registers again', () => {
+    const t = new EventTimeTimers<string>();
+    for (let i = 0; i < 100; i++) t.registerNew(`k${i}`, 0, 100);
+    const fired: string[] = [];
+    const fire = (key: string) => fired.push(key);
+    expect(t.advanceTo(100, fire, 10)).toBe(false);
+    for (let i = 10; i < 60; i++) t.delete(`k${i}`, 0, 100); // enough holes to compact
+    t.register('k3', 0, 100); // fired already: pending again, after the rest
+    t.register('k70', 0, 100); // pending: deduplicated
+    expect(t.size).toBe(41);
+    expect(t.advanceTo(100, fire, 5)).toBe(false);
+    expect(t.advanceTo(100, fire)).toBe(true);
+    const expected = [
+      ...Array.from({ length: 10 }, (_, i) => `k${i}`),
+      ...Array.from({ length: 40 }, (_, i) => `k${60 + i}`),
+      'k3',
+    ];
+    expect(fired).toEqual(expected);
+    expect(t.size).toBe(0);
+  });
 });
