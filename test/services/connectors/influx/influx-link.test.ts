@@ -4,6 +4,7 @@ import { EventLoopTurns } from '../../../../services/common/event-loop-turns.ts'
 import { silentLogger } from '../../../../services/common/logger.ts';
 import { InfluxLink, POINTS_PER_REQUEST } from '../../../../services/connectors/influx/influx-link.ts';
 import { PointsRefusedError } from '../../../../services/connectors/influx/influx-write-failure.ts';
+import { countLoopIterations } from '../../../support/loop-iterations.ts';
 import { FakeInfluxWriter, label, point, settle } from './fake-influx-writer.ts';
 
 const points = (n: number): IPoint[] => Array.from({ length: n }, (_, i) => point(`s${i}`, i));
@@ -56,17 +57,11 @@ describe('InfluxLink', () => {
   });
   it('with turns, serialises no request in the call that makes it due, and one request a turn of the event loop', async () => {
     const fake = new FakeInfluxWriter();
-    let iterations = 0;
-    let ticking = true;
-    const tick = () => {
-      iterations++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countLoopIterations();
     const serialisedIn: number[] = [];
     const writer = {
       writePoints: (p: IPoint[]) => {
-        serialisedIn.push(iterations);
+        serialisedIn.push(loop.count);
         return fake.write(p);
       },
       ensureDatabase: async () => {},
@@ -83,7 +78,7 @@ describe('InfluxLink', () => {
     while (fake.pending().length < 1) await turns.next();
     fake.last().succeed();
     await Promise.all(attempts);
-    ticking = false;
+    loop.stop();
     expect(fake.written()).toHaveLength(2 * POINTS_PER_REQUEST + 1);
   });
 });
