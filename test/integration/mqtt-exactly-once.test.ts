@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PUBACKS_PER_TURN } from '../../services/connectors/mqtt/checkpoint-acks.ts';
 import { MqttSource, type MqttSourceOptions } from '../../services/connectors/mqtt/mqtt-source.ts';
 import type { Reading } from '../../services/domain/reading.ts';
 import { systemClock } from '../../services/engine/time/clock.ts';
@@ -150,6 +151,39 @@ describe("MqttSource with ackOn: 'checkpoint' (real mosquitto)", () => {
     source.notifyCheckpointComplete(1);
     await source.close();
     expect(await unacknowledgedIn('eo-completed')).toEqual([]);
+  });
+
+  it('acknowledges a checkpoint larger than a slice of PUBACKs over several turns; the broker then holds nothing', async () => {
+    const count = 2 * PUBACKS_PER_TURN + 37;
+    const { source, ctx } = await openSource('eo-slices', {
+      maxUnacknowledged: 2_000,
+      requestCheckpointAt: 2_000,
+    });
+    await publish(0, count);
+    await ctx.waitForCount(count);
+    source.snapshotState(1);
+    source.notifyCheckpointComplete(1);
+    // the first slice is written at once, the rest in later turns
+    expect(source.stats().checkpointAcks?.awaitingRedelivery).toBe(count - PUBACKS_PER_TURN);
+    await waitFor(() => source.stats().checkpointAcks?.awaitingRedelivery === 0, {
+      message: 'every PUBACK written',
+    });
+    await source.close();
+    expect(await unacknowledgedIn('eo-slices')).toEqual([]);
+  });
+
+  it('writes the PUBACKs still waiting for their slice before it disconnects', async () => {
+    const count = 2 * PUBACKS_PER_TURN;
+    const { source, ctx } = await openSource('eo-slices-close', {
+      maxUnacknowledged: 2_000,
+      requestCheckpointAt: 2_000,
+    });
+    await publish(0, count);
+    await ctx.waitForCount(count);
+    source.snapshotState(1);
+    source.notifyCheckpointComplete(1);
+    await source.close(); // in the same turn: only the first slice was written so far
+    expect(await unacknowledgedIn('eo-slices-close')).toEqual([]);
   });
 
   it('after a crash and a restore of checkpoint N, drops what N covers, redelivers the rest: none lost, none twice', async () => {

@@ -29,6 +29,8 @@ type EntryKind =
   | 'covered'
   /** In a completed (or restored) checkpoint; no PUBACK sent on the current connection. */
   | 'durable'
+  /** In a completed checkpoint; its PUBACK is to be written on this connection (`takeCompleted`). */
+  | 'completed'
   /** PUBACK written in round `round`; not yet known to have been processed by the broker. */
   | 'acknowledged';
 
@@ -43,7 +45,10 @@ interface Entry {
 export interface AckLedgerStats {
   /** Messages in the job whose checkpoint has not completed yet (their PUBACKs are held). */
   readonly awaitingCheckpoint: number;
-  /** Messages in a completed checkpoint whose PUBACK could not be sent yet (disconnected, or restored). */
+  /**
+   * Messages in a completed checkpoint whose PUBACK is not written yet: disconnected, restored, or
+   * waiting for its slice (see `CheckpointAcks`).
+   */
   readonly awaitingRedelivery: number;
   /** Redeliveries of messages the job already had, dropped (not delivered twice). */
   readonly redeliveriesDropped: number;
@@ -131,16 +136,38 @@ export class AckLedger {
    * an earlier one). When not `connected` none is returned: they wait for their redelivery.
    */
   complete(checkpointId: number, connected: boolean): number[] {
-    const ids: number[] = [];
-    for (const [packetId, entry] of this.entries) {
+    this.markCompleted(checkpointId, connected);
+    return this.takeCompleted(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Checkpoint `checkpointId` completed: the messages it (or an earlier one) covers are to be
+   * acknowledged, a slice at a time with {@link takeCompleted}; when not `connected` they wait for
+   * their redelivery instead. Returns how many wait to be acknowledged.
+   */
+  markCompleted(checkpointId: number, connected: boolean): number {
+    let count = 0;
+    for (const entry of this.entries.values()) {
       if (entry.kind !== 'covered' || entry.checkpointId > checkpointId) continue;
-      if (connected) {
-        this.setKind(entry, 'acknowledged');
-        entry.round = this.openRound;
-        ids.push(packetId);
-      } else {
-        this.setKind(entry, 'durable');
-      }
+      this.setKind(entry, connected ? 'completed' : 'durable');
+      if (connected) count++;
+    }
+    return count;
+  }
+
+  /**
+   * Up to `max` packet ids of completed messages to acknowledge now (see {@link markCompleted}), in
+   * the round open now: a PINGREQ closes a round only after the PUBACKs taken in it were written.
+   */
+  takeCompleted(max: number): number[] {
+    const ids: number[] = [];
+    if (!(max > 0)) return ids;
+    for (const [packetId, entry] of this.entries) {
+      if (entry.kind !== 'completed') continue;
+      this.setKind(entry, 'acknowledged');
+      entry.round = this.openRound;
+      ids.push(packetId);
+      if (ids.length >= max) break;
     }
     return ids;
   }
@@ -170,7 +197,7 @@ export class AckLedger {
       return lost;
     }
     for (const entry of this.entries.values()) {
-      if (entry.kind !== 'durable') continue;
+      if (entry.kind !== 'durable' && entry.kind !== 'completed') continue; // the broker resends them
       this.setKind(entry, 'acknowledged');
       entry.round = this.openRound;
     }
@@ -215,9 +242,9 @@ export class AckLedger {
 
   private setKind(entry: Entry, kind: EntryKind): void {
     if (entry.kind === 'pending' || entry.kind === 'covered') this.awaiting--;
-    else if (entry.kind === 'durable') this.durable--;
+    else if (entry.kind === 'durable' || entry.kind === 'completed') this.durable--;
     if (kind === 'pending' || kind === 'covered') this.awaiting++;
-    else if (kind === 'durable') this.durable++;
+    else if (kind === 'durable' || kind === 'completed') this.durable++;
     entry.kind = kind;
   }
 }

@@ -45,6 +45,8 @@ export class CheckpointAcks {
   private requested = false;
   private checkpointRequests = 0;
   private pingScheduled = false;
+  /** PUBACKs are being written in slices (see `writeCompleted`). */
+  private writing = false;
   /** The round each PINGREQ in flight closed, oldest first (PINGRESPs come in order). */
   private pingRounds: number[] = [];
 
@@ -139,12 +141,38 @@ export class CheckpointAcks {
 
   complete(checkpointId: number): void {
     const client = this.client;
-    const ids = this.ledger.complete(checkpointId, client?.connected === true);
-    if (client === undefined || ids.length === 0) return;
-    // Private mqtt.js API (see the class comment); while connected it writes the packet at once.
-    const send = (client as unknown as { _sendPacket(packet: object): void })._sendPacket.bind(client);
-    for (const messageId of ids) send({ cmd: 'puback', messageId, reasonCode: 0 });
-    this.pingSoon();
+    const waiting = this.ledger.markCompleted(checkpointId, client?.connected === true);
+    if (client !== undefined && waiting > 0) this.writeCompleted(client);
+  }
+
+  /** Writes every PUBACK of a completed checkpoint not written yet, at once (before a DISCONNECT). */
+  writeCompletedNow(): void {
+    const client = this.client;
+    if (client === undefined || !client.connected) return;
+    writePubacks(client, this.ledger.takeCompleted(Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * Writes the PUBACKs of completed checkpoints, {@link PUBACKS_PER_TURN} per event-loop turn
+   * (the 5,000 of a checkpoint at once held the thread for 8–25 ms), each slice followed by a
+   * PINGREQ (see `pingSoon`). Stops when the connection is gone: the rest wait for their
+   * redelivery (`AckLedger.connected`).
+   */
+  private writeCompleted(client: MqttClient): void {
+    if (this.writing) return;
+    this.writing = true;
+    const slice = () => {
+      if (this.client !== client || !client.connected) {
+        this.writing = false;
+        return;
+      }
+      const ids = this.ledger.takeCompleted(PUBACKS_PER_TURN);
+      writePubacks(client, ids);
+      if (ids.length > 0) this.pingSoon();
+      if (ids.length === PUBACKS_PER_TURN) setImmediate(slice);
+      else this.writing = false;
+    };
+    slice();
   }
 
   stats(): CheckpointAckStats {
@@ -175,6 +203,15 @@ export class CheckpointAcks {
     });
   }
 }
+
+/** Writes a PUBACK for each of `ids` (private mqtt.js API, see `CheckpointAcks`; while connected it writes at once). */
+function writePubacks(client: MqttClient, ids: readonly number[]): void {
+  const send = (client as unknown as { _sendPacket(packet: object): void })._sendPacket.bind(client);
+  for (const messageId of ids) send({ cmd: 'puback', messageId, reasonCode: 0 });
+}
+
+/** PUBACKs written per event-loop turn when a checkpoint completes (see `CheckpointAcks.complete`). */
+export const PUBACKS_PER_TURN = 500;
 
 /** Passed to mqtt.js's `handleMessage` callback so that it sends no PUBACK (see {@link CheckpointAcks}). */
 export const HOLD_PUBACK: Error = new Error('PUBACK held until the checkpoint completes');

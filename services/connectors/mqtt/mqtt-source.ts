@@ -267,6 +267,7 @@ export class MqttSource implements Source<Reading> {
     if (client === undefined) return;
     const force = this.held !== undefined;
     this.held = undefined;
+    this.acks?.writeCompletedNow(); // PUBACKs still waiting for their slice go before the DISCONNECT
     await client.endAsync(force);
   }
 

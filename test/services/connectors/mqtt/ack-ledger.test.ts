@@ -140,4 +140,42 @@ describe('AckLedger', () => {
     expect(ledger.receive(1, false, 'fp1')).toBe('deliver'); // the id means a new message now
     expect(ledger.complete(1, true)).toEqual([]);
   });
+
+  describe('acknowledging a completed checkpoint in slices', () => {
+    it('hands out the PUBACKs a slice at a time; a PINGREQ between slices confirms only those written before it', () => {
+      const ledger = ledgerWith(5);
+      ledger.snapshot(1);
+      expect(ledger.markCompleted(1, true)).toBe(5);
+      expect(ledger.unacknowledged).toBe(5); // still held: none written yet
+      expect(ledger.takeCompleted(2)).toEqual([1, 2]);
+      const round = ledger.closeRound(); // a PINGREQ goes out between two slices
+      expect(ledger.takeCompleted(2)).toEqual([3, 4]);
+      ledger.confirm(round); // its PINGRESP: the broker processed PUBACKs 1 and 2 only
+      expect(ids(ledger, 2)).toEqual([3, 4, 5]);
+      expect(ledger.unacknowledged).toBe(1);
+      expect(ledger.takeCompleted(2)).toEqual([5]);
+      expect(ledger.takeCompleted(2)).toEqual([]);
+      expect(ledger.unacknowledged).toBe(0);
+    });
+
+    it('after a disconnection in the middle, the unwritten ones wait for their redelivery, which is acknowledged', () => {
+      const ledger = ledgerWith(3);
+      ledger.snapshot(1);
+      ledger.markCompleted(1, true);
+      expect(ledger.takeCompleted(1)).toEqual([1]);
+      // the connection drops; the session is back
+      expect(ledger.connected(true)).toBe(0);
+      expect(ledger.takeCompleted(10)).toEqual([]);
+      expect(ledger.receive(2, true, 'fp2')).toBe('ack'); // redelivered: in a completed checkpoint
+      expect(ledger.receive(3, false, 'fp9')).toBe('deliver'); // id 3 reused: a new message
+    });
+
+    it('not connected: the messages wait for their redelivery, nothing is handed out', () => {
+      const ledger = ledgerWith(2);
+      ledger.snapshot(1);
+      expect(ledger.markCompleted(1, false)).toBe(0);
+      expect(ledger.takeCompleted(10)).toEqual([]);
+      expect(ledger.stats()).toMatchObject({ awaitingRedelivery: 2 });
+    });
+  });
 });
