@@ -7,8 +7,7 @@ import { checkShapeCompatible } from '../../services/engine/checkpoint/state-sha
 import { keyGroupOf } from '../../services/engine/key-groups.ts';
 import { BaseOperator } from '../../services/engine/runtime/operators/base-operator.ts';
 import type { OperatorMetrics } from '../../services/engine/runtime/stream-operator.ts';
-import type { CapturedEntry } from '../../services/engine/state/copy-on-write-capture.ts';
-import { CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
+import { type CapturedEntry, CopyOnWriteCapture } from '../../services/engine/state/copy-on-write-capture.ts';
 import { IdleKeyExpiry } from '../../services/engine/state/idle-key-expiry.ts';
 import type { MetricState } from '../evaluation/metric.ts';
 import {

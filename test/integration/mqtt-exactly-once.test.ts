@@ -96,6 +96,23 @@ describe("MqttSource with ackOn: 'checkpoint' (real mosquitto)", () => {
     return { source, ctx };
   }
 
+  /** Opens a source as `clientId`, takes readings 0..`count - 1` and completes checkpoint 1, which holds them all. */
+  async function completedCheckpoint(
+    clientId: string,
+    count: number,
+    options: Partial<MqttSourceOptions> = {},
+  ): Promise<MqttSource> {
+    const { source, ctx } = await openSource(clientId, options);
+    await publish(0, count);
+    await ctx.waitForCount(count);
+    source.snapshotState(1);
+    source.notifyCheckpointComplete(1);
+    return source;
+  }
+
+  /** Room for more than two slices of PUBACKs in flight, and no checkpoint asked for meanwhile. */
+  const MANY_IN_FLIGHT = { maxUnacknowledged: 2_000, requestCheckpointAt: 2_000 };
+
   /**
    * What the broker still holds unacknowledged for `clientId`'s session: connects as that client
    * (PUBACKs held), publishes a marker and returns the readings' numbers received before it, with
@@ -144,25 +161,14 @@ describe("MqttSource with ackOn: 'checkpoint' (real mosquitto)", () => {
   });
 
   it('after notifyCheckpointComplete the broker holds nothing more for the session', async () => {
-    const { source, ctx } = await openSource('eo-completed');
-    await publish(0, 8);
-    await ctx.waitForCount(8);
-    source.snapshotState(1);
-    source.notifyCheckpointComplete(1);
+    const source = await completedCheckpoint('eo-completed', 8);
     await source.close();
     expect(await unacknowledgedIn('eo-completed')).toEqual([]);
   });
 
   it('acknowledges a checkpoint larger than a slice of PUBACKs over several turns; the broker then holds nothing', async () => {
     const count = 2 * PUBACKS_PER_TURN + 37;
-    const { source, ctx } = await openSource('eo-slices', {
-      maxUnacknowledged: 2_000,
-      requestCheckpointAt: 2_000,
-    });
-    await publish(0, count);
-    await ctx.waitForCount(count);
-    source.snapshotState(1);
-    source.notifyCheckpointComplete(1);
+    const source = await completedCheckpoint('eo-slices', count, MANY_IN_FLIGHT);
     // the first slice is written at once, the rest in later turns
     expect(source.stats().checkpointAcks?.awaitingRedelivery).toBe(count - PUBACKS_PER_TURN);
     await waitFor(() => source.stats().checkpointAcks?.awaitingRedelivery === 0, {
@@ -173,15 +179,7 @@ describe("MqttSource with ackOn: 'checkpoint' (real mosquitto)", () => {
   });
 
   it('writes the PUBACKs still waiting for their slice before it disconnects', async () => {
-    const count = 2 * PUBACKS_PER_TURN;
-    const { source, ctx } = await openSource('eo-slices-close', {
-      maxUnacknowledged: 2_000,
-      requestCheckpointAt: 2_000,
-    });
-    await publish(0, count);
-    await ctx.waitForCount(count);
-    source.snapshotState(1);
-    source.notifyCheckpointComplete(1);
+    const source = await completedCheckpoint('eo-slices-close', 2 * PUBACKS_PER_TURN, MANY_IN_FLIGHT);
     await source.close(); // in the same turn: only the first slice was written so far
     expect(await unacknowledgedIn('eo-slices-close')).toEqual([]);
   });

@@ -112,7 +112,6 @@ export class EventTimeTimers<K extends Key> {
         const key = keys[i];
         if (key === undefined) continue;
         if (left <= 0) {
-          this.firingTime = Number.NaN;
           bucket.resumeAt(i);
           this.putBack(bucket);
           return 0;
