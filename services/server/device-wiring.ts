@@ -82,10 +82,10 @@ export function withDeviceSeen(
           registry.seen(reading.device);
           ctx.collect(reading);
         },
-        collectBatch: (readings) => {
-          const first = readings[0];
+        collectBatch: (readings, from = 0, to = readings.length) => {
+          const first = from < to ? readings[from] : undefined;
           if (first !== undefined) registry.seen(first.device);
-          ctx.collectBatch(readings);
+          ctx.collectBatch(readings, from, to);
         },
         endOfInput: () => ctx.endOfInput(),
         ...(ctx.requestCheckpoint ? { requestCheckpoint: () => ctx.requestCheckpoint!() } : {}),

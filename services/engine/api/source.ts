@@ -39,8 +39,11 @@ export interface Source<T> {
 export interface SourceContext<T> {
   /** Hands one record to the job. Synchronous: it returns once the record went through the chain. */
   collect(record: T): void;
-  /** Hands a batch; cheaper than calling `collect` in a loop (one watermark check per batch). */
-  collectBatch(records: readonly T[]): void;
+  /**
+   * Hands a batch; cheaper than calling `collect` in a loop (one watermark check per batch). With
+   * `from`/`to`, only `records[from]` … `records[to - 1]` (a source over an array needs no copy).
+   */
+  collectBatch(records: readonly T[], from?: number, to?: number): void;
   /**
    * A bounded source calls this after its last record: event time jumps to the end, every window
    * fires, and the job finishes once all its sources ended. Unbounded sources never call it.

@@ -117,13 +117,14 @@ export class SourceTask<T> implements SourceContext<T> {
     });
   }
 
-  collectBatch(records: readonly T[]): void {
+  collectBatch(records: readonly T[], from = 0, to = records.length): void {
     if (this.failed || this.ended) return;
     this.guard(() => {
       const now = this.clock.now();
-      if (this.idle && records.length > 0) this.wakeUp();
-      const count = records.length;
-      if (count > 0) this.lastRecordAt = now;
+      const start = Math.max(0, from);
+      const end = Math.min(to, records.length);
+      if (this.idle && end > start) this.wakeUp();
+      if (end > start) this.lastRecordAt = now;
       // the record loop of `push`, with what it uses in locals (the hot path of every job)
       const assignTimestamp = this.assignTimestamp;
       const generator = this.generator;
@@ -131,7 +132,7 @@ export class SourceTask<T> implements SourceContext<T> {
       let maxTimestamp = this.maxTimestamp;
       let out = 0;
       try {
-        for (let i = 0; i < count; i++) {
+        for (let i = start; i < end; i++) {
           const record = records[i]!;
           const timestamp = assignTimestamp(record);
           if (timestamp > maxTimestamp) maxTimestamp = timestamp;

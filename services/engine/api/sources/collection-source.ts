@@ -63,9 +63,9 @@ export class CollectionSource<T> implements Source<T>, SplittableSource<T> {
     for (let i = this.offset; i < this.records.length && !this.stopped; i += batchSize) {
       if (this.paused) await this.resumed();
       if (this.stopped) return;
-      const batch = this.records.slice(i, i + batchSize);
-      ctx.collectBatch(batch);
-      this.offset = i + batch.length;
+      const end = Math.min(i + batchSize, this.records.length);
+      ctx.collectBatch(this.records, i, end);
+      this.offset = end;
       if (yieldEvery !== undefined && ++batches % yieldEvery === 0) await new Promise((r) => setImmediate(r));
     }
     if (this.paused) await this.resumed();

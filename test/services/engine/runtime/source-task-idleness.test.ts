@@ -88,3 +88,15 @@ describe('SourceTask at parallelism > 1: idleness, backpressure and end (ManualC
     expect(b.log).toEqual([`wm ${MAX_WATERMARK}`, 'end']);
   });
 });
+
+describe('SourceTask.collectBatch with a range', () => {
+  it('hands over only records[from] … records[to - 1] (a source over an array makes no copy), and wakes only for records', async () => {
+    const { t, source, log } = await task(monotonous);
+    source.ctx.collectBatch([1, 2, 3, 4, 5], 1, 3);
+    expect(log).toEqual(['record 2', 'record 3', 'wm 2']);
+    source.ctx.collectBatch([6, 7], 2, 2);
+    source.ctx.collectBatch([8, 9], 1, 10);
+    expect(log.slice(3)).toEqual(['record 9', 'wm 8']);
+    expect(t.metrics()).toMatchObject({ recordsOut: 3 });
+  });
+});

@@ -18,8 +18,8 @@ class RecordingContext<T> implements SourceContext<T> {
     this.collectBatch([record]);
   }
 
-  collectBatch(records: readonly T[]): void {
-    this.batches.push([...records]);
+  collectBatch(records: readonly T[], from = 0, to = records.length): void {
+    this.batches.push(records.slice(from, to));
     this.onBatch(this.batches.length - 1);
   }
 

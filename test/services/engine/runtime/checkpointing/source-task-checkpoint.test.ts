@@ -112,7 +112,8 @@ describe('CollectionSource positions', () => {
     const seen: number[][] = [];
     const offsets: unknown[] = [];
     const ctx = {
-      collectBatch: (batch: readonly number[]) => seen.push([...batch]),
+      collectBatch: (batch: readonly number[], from = 0, to = batch.length) =>
+        seen.push(batch.slice(from, to)),
       collect() {},
       endOfInput: () => offsets.push(source.snapshotState(0)),
       clock: new ManualClock(0),
