@@ -60,8 +60,14 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
   private readonly assignerContext: WindowAssignerContext;
   /** Windows have one fixed size: a new window's cleanup timer cannot be pending (see `registerNewCleanupTimer`). */
   private readonly fixedSize: boolean;
-  /** Whether a watermark's timers may fire in slices (see `processWatermark`). */
-  private readonly firesInSlices: boolean;
+  /**
+   * Windows that do not merge, event-time, the default `EventTimeTrigger` (not a subclass), no
+   * allowed lateness: a window is due exactly when the watermark makes it late. Then a
+   * watermark's timers may fire in slices (see `fireMore`), and the trigger needs no call per
+   * record: for a window that is not late, `EventTimeTrigger.onElement` only registers the timer
+   * at its end, the cleanup timer its contents got when they were created.
+   */
+  private readonly dueWhenLate: boolean;
   /** The watermark whose timers are still firing in slices (forwarded once they are done). */
   private firingTo: number | undefined;
   private cancelTurn: (() => void) | undefined;
@@ -77,11 +83,11 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
     if (this.merging) requireMergingTrigger(config.trigger, config.assigner);
     this.assignerContext = { currentProcessingTime: () => this.context.clock.now() };
     this.fixedSize = this.fixedWindowSize() !== undefined;
-    this.firesInSlices =
+    this.dueWhenLate =
       this.eventTime &&
       !this.merging &&
       this.allowedLatenessMs === 0 &&
-      config.trigger instanceof EventTimeTrigger;
+      Object.getPrototypeOf(config.trigger) === EventTimeTrigger.prototype;
   }
 
   /** Adds a record to a window's state (`undefined` when the window is empty); returns the new state. */
@@ -109,7 +115,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
     if (watermark <= this.watermark) return;
     this.watermark = watermark;
     this.triggerContext.currentWatermark = watermark;
-    if (!this.firesInSlices || watermark >= MAX_WATERMARK) {
+    if (!this.dueWhenLate || watermark >= MAX_WATERMARK) {
       this.firingTo = undefined;
       this.eventTimers.advanceTo(watermark, this.onEventTime);
       this.output.emitWatermark(watermark);
@@ -183,7 +189,7 @@ export abstract class WindowOperatorBase<IN, K extends Key, S, R, OUT> extends W
       const contents =
         backend.get<WindowContents<S>>(this.contentsSlot, namespace) ?? this.createWindowContents(window);
       contents.state = this.add(contents.state, value, timestamp);
-      this.onElement(contents, namespace, value, timestamp);
+      if (!this.dueWhenLate) this.onElement(contents, namespace, value, timestamp);
     }
     return accepted;
   }

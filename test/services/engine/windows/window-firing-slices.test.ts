@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TumblingEventTimeWindows } from '../../../../services/engine/windows/assigners/tumbling-event-time-windows.ts';
 import { EventTimeTrigger } from '../../../../services/engine/windows/triggers/event-time-trigger.ts';
 import { PurgingTrigger } from '../../../../services/engine/windows/triggers/purging-trigger.ts';
+import { TriggerResult } from '../../../../services/engine/windows/triggers/trigger.ts';
 import { FIRING_SLICE } from '../../../../services/engine/windows/window-operator-base.ts';
 import { restoredOperator, throughCodec } from '../../../support/operator-harness.ts';
 import { compact, ev, windowHarness } from './window-test-kit.ts';
@@ -77,5 +78,23 @@ describe('window firing in slices', () => {
     feed(h);
     const out = compact(h.watermark(Number.MAX_SAFE_INTEGER).take());
     expect(out).toHaveLength(2 * KEYS.length + 1);
+  });
+
+  it('asks a subclass of EventTimeTrigger on every record, and fires its windows at once', () => {
+    // the default trigger is not asked per record (it would only register the window's cleanup
+    // timer again); a subclass may do anything, so it gets the general path
+    const elements: number[] = [];
+    class EarlyTrigger extends EventTimeTrigger<unknown> {
+      override onElement(...args: Parameters<EventTimeTrigger<unknown>['onElement']>) {
+        elements.push(args[1]);
+        return args[1] === 3 ? TriggerResult.FIRE : super.onElement(...args);
+      }
+    }
+    const { h } = windowHarness({ assigner: TumblingEventTimeWindows.of(10), trigger: new EarlyTrigger() });
+    h.element(ev('a', 1), 1).element(ev('a', 2), 3).element(ev('a', 4), 5);
+    expect(elements).toEqual([1, 3, 5]);
+    expect(compact(h.take())).toEqual(['a[0, 10)=3@9']);
+    feed(h);
+    expect(compact(h.watermark(9).take())).toHaveLength(KEYS.length + 2);
   });
 });
