@@ -7,7 +7,7 @@ import {
   type StateShape,
   type TaskSnapshot,
 } from './checkpoint-types.ts';
-import { resolveKeyGroup } from './deferred-key-group.ts';
+import { resolveKeyGroup, takeKeyGroup } from './deferred-key-group.ts';
 
 /**
  * The task snapshot file format: `EDDYSNAP` (8 bytes), the format version (uint32 big-endian), then
@@ -93,7 +93,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * of packed state or `sliceMs` of work the event loop gets a turn (records keep flowing
  * meanwhile). The snapshot must not change while this runs, which `Checkpointed.snapshotState`
  * guarantees (it returns copies, or deferred groups that resolve to the state at the barrier).
- * The last slice assembles the body (copying the packed groups: memcpy speed).
+ * The last slice assembles the body (copying the packed groups: memcpy speed). Deferred key groups
+ * are taken (`DeferredKeyGroup.take`): encoded once, their values are not kept with the snapshot.
  *
  * @example
  * const { bytes, longestSliceMs } = await encodeTaskSnapshotSliced(snapshot);
@@ -124,7 +125,7 @@ export async function encodeTaskSnapshotSliced(
   for (const operator of snapshot.operators) {
     const head = encodeOperatorHead(operator);
     for (const [group, state] of operator.keyGroups) {
-      const packed = packGroup(operator, snapshot, group, state);
+      const packed = packGroup(operator, snapshot, group, state, takeKeyGroup);
       head.keyGroups.set(group, packed);
       packedInSlice += packed.length;
       if (packedInSlice >= sliceBytes || now() - sliceStart >= sliceMs) {
@@ -162,7 +163,7 @@ function encodeBody(
 function encodeOperator(operator: OperatorSnapshot, snapshot: TaskSnapshot) {
   const head = encodeOperatorHead(operator);
   for (const [group, state] of operator.keyGroups) {
-    head.keyGroups.set(group, packGroup(operator, snapshot, group, state));
+    head.keyGroups.set(group, packGroup(operator, snapshot, group, state, resolveKeyGroup));
   }
   return head;
 }
@@ -186,6 +187,7 @@ function packGroup(
   snapshot: TaskSnapshot,
   group: number,
   state: unknown,
+  read: (state: unknown) => unknown,
 ): Uint8Array {
   const range = snapshot.keyGroupRange;
   if (!Number.isInteger(group) || group < 0) {
@@ -196,7 +198,7 @@ function packGroup(
       `operator "${operator.uid}" of ${snapshot.task}#${snapshot.subtask}: key group ${group} is outside the task's range [${range.start}, ${range.end}]`,
     );
   }
-  return packr.pack(resolveKeyGroup(state));
+  return packr.pack(read(state));
 }
 
 /** Reads and checks the header; returns the format version. Throws a {@link CheckpointError} saying why. */

@@ -65,6 +65,23 @@ describe('encodeTaskSnapshotSliced', () => {
     expect(encoded.slices).toBe(7);
   });
 
+  it('takes the deferred key groups it encodes: the snapshot keeps none of their state, and a second read is refused', async () => {
+    const plain = taskSnapshot([0, 1]);
+    const [operator] = plain.operators;
+    let computed = 0;
+    const groups = [...operator!.keyGroups].map(
+      ([g, state]) => [g, new DeferredKeyGroup(() => (computed++, state))] as const,
+    );
+    const deferred = { ...plain, operators: [{ ...operator!, keyGroups: new Map(groups) }] };
+    const encoded = await encodeTaskSnapshotSliced(deferred, { yieldToLoop: async () => {} });
+    expect(Buffer.compare(encoded.bytes, encodeTaskSnapshot(plain))).toBe(0);
+    expect(computed).toBe(2);
+    for (const [, group] of groups) {
+      expect(() => group.resolve()).toThrow(/taken by the checkpoint encoder/);
+      expect(Object.values(group).filter((field) => field !== undefined && typeof field !== 'boolean')).toEqual([]);
+    }
+  });
+
   it('refuses a key group outside the task range, as the synchronous encoder does', async () => {
     const snapshot = taskSnapshot([1, 2], { keyGroupRange: { start: 0, end: 1 } });
     await expect(encodeTaskSnapshotSliced(snapshot)).rejects.toThrow(
