@@ -1,5 +1,5 @@
-import murmurhash from 'murmurhash';
 import type { Key } from './api/functions.ts';
+import { murmur3OfString } from './murmur3-string.ts';
 
 /**
  * Key groups, as in Flink: keyed state is partitioned into `maxParallelism` key groups, the unit
@@ -13,7 +13,7 @@ import type { Key } from './api/functions.ts';
 export const DEFAULT_MAX_PARALLELISM = 128;
 
 export function keyGroupOf(key: Key, maxParallelism: number): number {
-  return murmurhash.v3(typeof key === 'string' ? key : String(key)) % maxParallelism;
+  return murmur3OfString(typeof key === 'string' ? key : String(key)) % maxParallelism;
 }
 
 /** Flink's `computeOperatorIndexForKeyGroup`. */
