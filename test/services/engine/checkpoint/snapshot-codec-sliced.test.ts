@@ -70,7 +70,14 @@ describe('encodeTaskSnapshotSliced', () => {
     const [operator] = plain.operators;
     let computed = 0;
     const groups = [...operator!.keyGroups].map(
-      ([g, state]) => [g, new DeferredKeyGroup(() => (computed++, state))] as const,
+      ([g, state]) =>
+        [
+          g,
+          new DeferredKeyGroup(() => {
+            computed++;
+            return state;
+          }),
+        ] as const,
     );
     const deferred = { ...plain, operators: [{ ...operator!, keyGroups: new Map(groups) }] };
     const encoded = await encodeTaskSnapshotSliced(deferred, { yieldToLoop: async () => {} });
@@ -78,7 +85,9 @@ describe('encodeTaskSnapshotSliced', () => {
     expect(computed).toBe(2);
     for (const [, group] of groups) {
       expect(() => group.resolve()).toThrow(/taken by the checkpoint encoder/);
-      expect(Object.values(group).filter((field) => field !== undefined && typeof field !== 'boolean')).toEqual([]);
+      expect(
+        Object.values(group).filter((field) => field !== undefined && typeof field !== 'boolean'),
+      ).toEqual([]);
     }
   });
 
