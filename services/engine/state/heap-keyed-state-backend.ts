@@ -32,9 +32,9 @@ import { KeyedStateCapture } from './keyed-state-capture.ts';
  * `more`: a flat list of `slot, namespace, value` triples, then per-state maps when many. A window
  * operator may *spread* a window's contents into the inline place (`putSpread`): the entry is then
  * those contents itself (window, state, timer), so a key with one open window costs one object
- * besides its accumulator. Key groups are computed when state is grouped for a snapshot
- * (`byKeyGroup`, all rescaling needs), so the record path costs one map look-up. A key whose state
- * is all gone is dropped, so memory follows live keys.
+ * besides its accumulator. Each entry keeps its key's group, hashed when the entry is created (a
+ * checkpoint lists the keys by group without hashing them); the record path costs one map
+ * look-up. A key whose state is all gone is dropped, so memory follows live keys.
  *
  * Values are stored as given (the heap backend never copies): keyed state handles (`ValueState`…,
  * see `keyed-state-store.ts`) store JSON-safe values, except `MapState`, which stores a `Map`
