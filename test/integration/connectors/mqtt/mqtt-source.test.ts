@@ -92,6 +92,25 @@ describe('MqttSource against a real mosquitto', () => {
     await source.close(); // idempotent
   });
 
+  it("replaces mqtt.js's per-packet debug log with a no-op, unless clientOptions gives a log", async () => {
+    const clientOf = (s: MqttSource) => (s as unknown as { client: MqttClient }).client;
+    const quiet = newSource('mqtt-source-test-log');
+    await quiet.open(new CollectingContext(systemClock));
+    const log = clientOf(quiet).options.log;
+    expect(log).toBeTypeOf('function');
+    expect((log as { namespace?: string }).namespace).toBeUndefined(); // not a `debug` instance
+    const lines: unknown[][] = [];
+    const own = new MqttSource({
+      url,
+      clientId: 'mqtt-source-test-own-log',
+      connectTimeoutMs: 5_000,
+      clientOptions: { log: (...args: unknown[]) => lines.push(args) },
+    });
+    sources.push(own);
+    await own.open(new CollectingContext(systemClock));
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
   it('fails open() with a clear error when no broker answers in time', async () => {
     const port = await freePort(); // nothing listens there
     const source = new MqttSource({ url: `mqtt://127.0.0.1:${port}`, connectTimeoutMs: 300 });
