@@ -1,4 +1,4 @@
-import murmurhash from 'murmurhash';
+import { murmur3OfString } from '../../services/engine/murmur3-string.ts';
 import { MAX_WATERMARK } from '../../services/engine/time/watermark.ts';
 
 /** Phases an interval is cut into (fewer when the interval is shorter than this many ms). */
@@ -93,7 +93,7 @@ export class StaggeredSchedule<K extends string | number> {
   }
 
   private phaseOf(key: K): number {
-    return murmurhash.v3(typeof key === 'string' ? key : String(key), PHASE_SEED) % this.slots;
+    return murmur3OfString(typeof key === 'string' ? key : String(key), PHASE_SEED) % this.slots;
   }
 
   private take(phase: Set<K>, into: K[]): void {

@@ -4,25 +4,25 @@ const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
 /**
- * MurmurHash3 (x86, 32-bit, seed 0) of a string's UTF-8 bytes: the same number as
- * `murmurhash.v3(key)`, which key groups are defined by, without its cost per call (a new
+ * MurmurHash3 (x86, 32-bit) of a string's UTF-8 bytes: the same number as
+ * `murmurhash.v3(key, seed)`, which key groups (seed 0) and publishing phases are defined by, without its cost per call (a new
  * `TextEncoder` and a byte array). ASCII strings (device ids and series keys) are hashed from
  * their characters; any other string goes to the library.
  *
  * @example
  * murmur3OfString('device-1/temperature') === murmurhash.v3('device-1/temperature'); // true
  */
-export function murmur3OfString(key: string): number {
+export function murmur3OfString(key: string, seed = 0): number {
   const length = key.length;
   const blocks = length & ~3;
-  let h1 = 0;
+  let h1 = seed | 0;
   let i = 0;
   for (; i < blocks; i += 4) {
     const a = key.charCodeAt(i);
     const b = key.charCodeAt(i + 1);
     const c = key.charCodeAt(i + 2);
     const d = key.charCodeAt(i + 3);
-    if ((a | b | c | d) > 0x7f) return murmurhash.v3(key);
+    if ((a | b | c | d) > 0x7f) return murmurhash.v3(key, seed);
     let k1 = a | (b << 8) | (c << 16) | (d << 24);
     k1 = Math.imul(k1, C1);
     k1 = (k1 << 15) | (k1 >>> 17);
@@ -35,7 +35,7 @@ export function murmur3OfString(key: string): number {
     let k1 = 0;
     for (let j = rest - 1; j >= 0; j--) {
       const code = key.charCodeAt(i + j);
-      if (code > 0x7f) return murmurhash.v3(key);
+      if (code > 0x7f) return murmurhash.v3(key, seed);
       k1 ^= code << (8 * j);
     }
     k1 = Math.imul(k1, C1);

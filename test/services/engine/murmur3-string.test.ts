@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { murmur3OfString } from '../../../services/engine/murmur3-string.ts';
 
 describe('murmur3OfString', () => {
-  it('is murmurhash.v3 of the UTF-8 bytes, for every length and for non-ASCII text', () => {
+  it('is murmurhash.v3 of the UTF-8 bytes, for every length, for non-ASCII text and with a seed', () => {
     for (const key of [
       '',
       'a',
