@@ -10,10 +10,10 @@
  * resolveKeyGroup(keyGroups.get(17)); // the saved list, computed now
  */
 export class DeferredKeyGroup {
-  private resolved = false;
-  private taken = false;
-  private value: unknown;
+  /** What computes the value; dropped once it did (or once the group is taken). */
   private compute: (() => unknown) | undefined;
+  private value: unknown;
+  private taken = false;
 
   constructor(compute: () => unknown) {
     this.compute = compute;
@@ -25,9 +25,10 @@ export class DeferredKeyGroup {
         'this key group was taken by the checkpoint encoder (DeferredKeyGroup.take): its state is in the encoded snapshot',
       );
     }
-    if (!this.resolved) {
-      this.value = this.compute!();
-      this.resolved = true;
+    const compute = this.compute;
+    if (compute !== undefined) {
+      this.value = compute();
+      this.compute = undefined;
     }
     return this.value;
   }
@@ -42,7 +43,6 @@ export class DeferredKeyGroup {
     const value = this.resolve();
     this.taken = true;
     this.value = undefined;
-    this.compute = undefined;
     return value;
   }
 }

@@ -123,8 +123,10 @@ export class SourceTask<T> implements SourceContext<T> {
       const now = this.clock.now();
       const start = Math.max(0, from);
       const end = Math.min(to, records.length);
-      if (this.idle && end > start) this.wakeUp();
-      if (end > start) this.lastRecordAt = now;
+      if (end > start) {
+        if (this.idle) this.wakeUp();
+        this.lastRecordAt = now;
+      }
       // the record loop of `push`, with what it uses in locals (the hot path of every job)
       const assignTimestamp = this.assignTimestamp;
       const generator = this.generator;
